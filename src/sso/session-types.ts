@@ -1,0 +1,26 @@
+/** An `[sso-session NAME]` (or a legacy profile's sso_start_url), as the sign-in code needs it. */
+export interface SsoSession {
+  /** The sso-session name; for a legacy profile without one, `legacy-<hash of start URL>`. */
+  name: string
+  startUrl: string
+  region: string
+  /** e.g. ['sso:account:access'] */
+  scopes: string[]
+}
+
+/** A bearer token for the portal, as the rest of keyless uses it. */
+export interface AccessToken {
+  accessToken: string
+  /** epoch ms */
+  expiresAt: number
+}
+
+/**
+ * Supplies a valid portal token for a session, doing whatever the lifecycle needs (cached, silent
+ * refresh, login with single flight). `invalidate` is called when the portal answered 401 to a
+ * token that looked valid; the next `get` refreshes or logs in once.
+ */
+export interface TokenProvider {
+  get(session: SsoSession): Promise<AccessToken>
+  invalidate(session: SsoSession, token: AccessToken): Promise<void>
+}
