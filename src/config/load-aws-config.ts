@@ -1,0 +1,88 @@
+import {readFile} from 'node:fs/promises'
+import {loadSharedConfigFiles, loadSsoSessionData} from '@smithy/shared-ini-file-loader'
+import {KeylessError, UsageError} from '../errors.js'
+import type {Paths} from '../util/paths.js'
+import {parseIniDocument} from './ini-document.js'
+
+/** The AWS shared config and credentials files, as the AWS SDK reads them. */
+export interface AwsConfig {
+  /** `[profile NAME]` and `[default]` of the config file, by profile name. */
+  profiles: Record<string, Record<string, string>>
+  /** `[sso-session NAME]` of the config file, by session name. */
+  ssoSessions: Record<string, Record<string, string>>
+  /** Sections of the credentials file, by profile name. */
+  credentials: Record<string, Record<string, string>>
+  /** Where the values came from, for messages (absent when a test builds an AwsConfig by hand). */
+  configFile?: string
+  credentialsFile?: string
+}
+
+/** Reads a file, `undefined` when it does not exist. */
+export async function readTextFile(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw new KeylessError(`Cannot read ${path}: ${(error as Error).message}.`, {
+      code: 'ConfigUnreadable',
+      hint: 'Check that the file is readable by you.',
+      cause: error,
+    })
+  }
+}
+
+/**
+ * Throws a one-line UsageError for the first line of `text` the SDK would silently skip (a line that is
+ * neither a section, `key = value`, a comment, a blank line nor a continuation), naming file and line.
+ */
+export function assertWellFormed(path: string, text: string): void {
+  const problem = parseIniDocument(text).problems[0]
+  if (!problem) return
+  const shown = problem.text.trim().length > 60 ? `${problem.text.trim().slice(0, 57)}...` : problem.text.trim()
+  throw new UsageError(
+    `Malformed AWS config file ${path} line ${problem.line + 1}: "${shown}" ${problem.reason}.`,
+    'Fix or remove that line (sections look like [profile NAME], settings like key = value).',
+  )
+}
+
+/**
+ * Loads `configFile` and `credentialsFile` with the AWS SDK's own loader (so keyless sees exactly
+ * what the SDKs see). Missing files are empty; a malformed file is a UsageError naming file and line.
+ */
+export async function loadAwsConfig(paths: Pick<Paths, 'configFile' | 'credentialsFile'>): Promise<AwsConfig> {
+  const [configText, credentialsText] = await Promise.all([
+    readTextFile(paths.configFile),
+    readTextFile(paths.credentialsFile),
+  ])
+  if (configText !== undefined) assertWellFormed(paths.configFile, configText)
+  if (credentialsText !== undefined) assertWellFormed(paths.credentialsFile, credentialsText)
+
+  const {configFile, credentialsFile} = await loadSharedConfigFiles({
+    filepath: paths.credentialsFile,
+    configFilepath: paths.configFile,
+    ignoreCache: true,
+  })
+  // Reuses the file read that ignoreCache just refreshed.
+  const ssoSessions = await loadSsoSessionData({configFilepath: paths.configFile})
+
+  // The SDK keys profiles by bare name next to `sso-session.NAME` / `services.NAME`; the document
+  // says which names are profiles (also the empty ones, which the SDK drops).
+  const profiles: Record<string, Record<string, string>> = {}
+  for (const section of configText === undefined ? [] : parseIniDocument(configText).sections) {
+    if (section.kind === 'profile' || section.kind === 'default') {
+      profiles[section.name] = {...(configFile[section.name] ?? {})} as Record<string, string>
+    }
+  }
+  const credentials: Record<string, Record<string, string>> = {}
+  for (const [name, values] of Object.entries(credentialsFile)) credentials[name] = {...values} as Record<string, string>
+  const sessions: Record<string, Record<string, string>> = {}
+  for (const [name, values] of Object.entries(ssoSessions)) sessions[name] = {...values} as Record<string, string>
+
+  return {
+    profiles,
+    ssoSessions: sessions,
+    credentials,
+    configFile: paths.configFile,
+    credentialsFile: paths.credentialsFile,
+  }
+}

@@ -1,0 +1,221 @@
+import {KeylessError, UsageError} from '../errors.js'
+import type {AwsConfig} from './load-aws-config.js'
+import type {ChainedRoleProfile, ResolvedProfile, SsoRoleProfile, StaticKeyProfile} from './profile-types.js'
+import {getSsoSession, legacySessionName} from './sso-sessions.js'
+
+const roleArnPattern = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/
+const minDuration = 900
+const maxDuration = 43_200
+
+/**
+ * Resolves profile `name` to what keyless needs to produce its credentials: an Identity Center role
+ * (keyless_*, native sso_session, or legacy sso_start_url keys), a role chain (role_arn +
+ * source_profile, several hops), or static keys (only as a chain's source). `[default]` is "default".
+ * Values of the credentials file win over the config file, as in the SDKs.
+ */
+export function resolveProfile(config: AwsConfig, name: string): ResolvedProfile {
+  return resolve(config, name, [])
+}
+
+function resolve(config: AwsConfig, name: string, path: string[]): ResolvedProfile {
+  if (path.includes(name)) {
+    throw new UsageError(`Profile chain has a cycle: ${[...path, name].join(' -> ')}.`, 'Fix source_profile in one of them.')
+  }
+  const settings = profileSettings(config, name)
+  if (!settings) throw unknownProfile(config, name, path.at(-1))
+  const region = settings.region || undefined
+
+  if (settings.role_arn) return resolveChain(config, name, settings, path)
+
+  if (settings.keyless_session || settings.keyless_account_id || settings.keyless_role_name) {
+    requireKeys(config, name, settings, ['keyless_session', 'keyless_account_id', 'keyless_role_name'])
+    const profile: SsoRoleProfile = {
+      kind: 'sso',
+      name,
+      region,
+      settings,
+      session: getSsoSession(config, settings.keyless_session),
+      accountId: settings.keyless_account_id,
+      roleName: settings.keyless_role_name,
+    }
+    return profile
+  }
+
+  if (settings.sso_session || settings.sso_start_url) return resolveNativeSso(config, name, settings)
+
+  if (settings.aws_access_key_id || settings.aws_secret_access_key) {
+    requireKeys(config, name, settings, ['aws_access_key_id', 'aws_secret_access_key'])
+    const profile: StaticKeyProfile = {
+      kind: 'static',
+      name,
+      region,
+      settings,
+      accessKeyId: settings.aws_access_key_id,
+      secretAccessKey: settings.aws_secret_access_key,
+      ...(settings.aws_session_token ? {sessionToken: settings.aws_session_token} : {}),
+    }
+    return profile
+  }
+
+  if (settings.credential_source) throw credentialSourceUnsupported(name)
+  throw new UsageError(
+    `Profile "${name}" has nothing keyless can serve (no keyless_session, sso_session, role_arn or access key).`,
+    'Run `keyless sync` to create keyless profiles, or use one of those.',
+  )
+}
+
+function resolveNativeSso(config: AwsConfig, name: string, settings: Record<string, string>): SsoRoleProfile {
+  requireKeys(config, name, settings, ['sso_account_id', 'sso_role_name'])
+  let session
+  if (settings.sso_session) {
+    session = getSsoSession(config, settings.sso_session)
+    if (settings.sso_start_url && settings.sso_start_url !== session.startUrl) {
+      throw new UsageError(
+        `Profile "${name}" has sso_start_url ${settings.sso_start_url}, but its sso-session "${session.name}" uses ${session.startUrl}.`,
+        'Remove sso_start_url from the profile.',
+      )
+    }
+  } else {
+    requireKeys(config, name, settings, ['sso_start_url', 'sso_region'])
+    // Legacy SSO: the token has no refresh token, hence no scopes.
+    session = {name: legacySessionName(settings.sso_start_url), startUrl: settings.sso_start_url, region: settings.sso_region, scopes: []}
+  }
+  return {
+    kind: 'sso',
+    name,
+    region: settings.region || undefined,
+    settings,
+    session,
+    accountId: settings.sso_account_id,
+    roleName: settings.sso_role_name,
+  }
+}
+
+function resolveChain(config: AwsConfig, name: string, settings: Record<string, string>, path: string[]): ChainedRoleProfile {
+  if (settings.mfa_serial) {
+    throw new KeylessError(`Profile "${name}" uses mfa_serial: MFA-protected role chains are not supported by keyless.`, {
+      code: 'NotSupported',
+      hint: 'Remove mfa_serial, or assume the role from an Identity Center profile (trusted through the SSO role).',
+    })
+  }
+  if (!settings.source_profile) {
+    if (settings.credential_source) throw credentialSourceUnsupported(name)
+    if (settings.web_identity_token_file) {
+      throw new KeylessError(`Profile "${name}" uses web_identity_token_file, which keyless does not serve.`, {
+        code: 'NotSupported',
+        hint: 'Let the AWS SDK use that profile directly.',
+      })
+    }
+    throw new UsageError(`Profile "${name}" has role_arn but no source_profile.`, 'Add source_profile = PROFILE.')
+  }
+  if (!roleArnPattern.test(settings.role_arn)) {
+    throw new UsageError(
+      `Profile "${name}" has an invalid role_arn "${settings.role_arn}".`,
+      'It looks like arn:aws:iam::123456789012:role/NAME.',
+    )
+  }
+  let durationSeconds: number | undefined
+  if (settings.duration_seconds !== undefined && settings.duration_seconds !== '') {
+    durationSeconds = Number(settings.duration_seconds)
+    if (!/^\d+$/.test(settings.duration_seconds) || durationSeconds < minDuration || durationSeconds > maxDuration) {
+      throw new UsageError(
+        `Profile "${name}" has an invalid duration_seconds "${settings.duration_seconds}".`,
+        `Use a whole number of seconds from ${minDuration} to ${maxDuration}.`,
+      )
+    }
+  }
+  const sourceName = settings.source_profile
+  // A profile that names itself as source uses its own static keys (as botocore and the JS SDK do).
+  const source =
+    sourceName === name && settings.aws_access_key_id
+      ? resolveOwnKeys(config, name, settings)
+      : resolve(config, sourceName, [...path, name])
+  return {
+    kind: 'chain',
+    name,
+    region: settings.region || source.region,
+    settings,
+    roleArn: settings.role_arn,
+    source,
+    ...(settings.external_id ? {externalId: settings.external_id} : {}),
+    ...(settings.role_session_name ? {roleSessionName: settings.role_session_name} : {}),
+    ...(durationSeconds === undefined ? {} : {durationSeconds}),
+  }
+}
+
+function resolveOwnKeys(config: AwsConfig, name: string, settings: Record<string, string>): StaticKeyProfile {
+  requireKeys(config, name, settings, ['aws_access_key_id', 'aws_secret_access_key'])
+  return {
+    kind: 'static',
+    name,
+    region: settings.region || undefined,
+    settings,
+    accessKeyId: settings.aws_access_key_id,
+    secretAccessKey: settings.aws_secret_access_key,
+    ...(settings.aws_session_token ? {sessionToken: settings.aws_session_token} : {}),
+  }
+}
+
+/** The profile's keys, credentials file over config file; undefined when neither has it. */
+function profileSettings(config: AwsConfig, name: string): Record<string, string> | undefined {
+  const fromConfig = Object.hasOwn(config.profiles, name) ? config.profiles[name] : undefined
+  const fromCredentials = Object.hasOwn(config.credentials, name) ? config.credentials[name] : undefined
+  if (!fromConfig && !fromCredentials) return undefined
+  return {...fromConfig, ...fromCredentials}
+}
+
+function requireKeys(config: AwsConfig, name: string, settings: Record<string, string>, keys: string[]): void {
+  const missing = keys.filter((k) => !settings[k])
+  if (missing.length > 0) {
+    throw new UsageError(
+      `Profile "${name}"${config.configFile ? ` in ${config.configFile}` : ''} is missing ${missing.join(', ')}.`,
+      'Add the missing keys, or run `keyless sync` to regenerate keyless profiles.',
+    )
+  }
+}
+
+function credentialSourceUnsupported(name: string): KeylessError {
+  return new KeylessError(`Profile "${name}" uses credential_source, which keyless does not support.`, {
+    code: 'NotSupported',
+    hint: 'Use source_profile naming a keyless profile instead.',
+  })
+}
+
+function unknownProfile(config: AwsConfig, name: string, referencedBy?: string): UsageError {
+  const known = [...new Set([...Object.keys(config.profiles), ...Object.keys(config.credentials)])]
+  const close = closeNames(name, known)
+  const what = referencedBy ? `Profile "${name}" (source_profile of "${referencedBy}")` : `Profile "${name}"`
+  const where = config.configFile ? ` in ${config.configFile}` : ''
+  if (close.length > 0) return new UsageError(`${what} not found${where}.`, `Did you mean ${close.map((c) => `"${c}"`).join(', ')}?`)
+  if (known.length === 0) return new UsageError(`${what} not found${where}: no profiles are configured.`, 'Run `keyless sync` to create them.')
+  const shown = known.slice(0, 10).join(', ') + (known.length > 10 ? `, … (${known.length - 10} more)` : '')
+  return new UsageError(`${what} not found${where}.`, `Known profiles: ${shown}.`)
+}
+
+/** Up to three known names close to `name`: same ignoring case, containing it, or a few edits away. */
+export function closeNames(name: string, known: string[]): string[] {
+  const lower = name.toLowerCase()
+  const limit = Math.max(2, Math.floor(name.length / 3))
+  return known
+    .map((k) => {
+      const kl = k.toLowerCase()
+      const score = kl === lower ? 0 : kl.includes(lower) || lower.includes(kl) ? 1 : 1 + editDistance(lower, kl)
+      return {k, score}
+    })
+    .filter(({score}) => score <= 1 + limit)
+    .sort((a, b) => a.score - b.score || a.k.localeCompare(b.k))
+    .slice(0, 3)
+    .map(({k}) => k)
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({length: b.length + 1}, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i]
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1))
+    }
+    prev = row
+  }
+  return prev[b.length]
+}

@@ -1,0 +1,49 @@
+import {UsageError} from '../errors.js'
+import type {Paths} from '../util/paths.js'
+import {findSections, parseIniDocument, upsertSection} from './ini-document.js'
+import {assertWellFormed, readTextFile} from './load-aws-config.js'
+import {validateRegion, validateScopes, validateSessionName, validateStartUrl} from './validate.js'
+import {writeFileAtomic} from './write-file-atomic.js'
+
+export interface SsoSessionInput {
+  name: string
+  startUrl: string
+  region: string
+  scopes: string[]
+  /** Further keys of the section (e.g. keyless_profile_template); unknown existing keys are kept anyway. */
+  extra?: Record<string, string>
+}
+
+/**
+ * Adds or edits `[sso-session NAME]` in the config file: sso_start_url, sso_region,
+ * sso_registration_scopes (+ extra). Only that section changes; the write is atomic with a backup of
+ * the previous file. Invalid input or a malformed file is a UsageError and leaves the file untouched.
+ */
+export async function upsertSsoSession(
+  paths: Pick<Paths, 'configFile'>,
+  input: SsoSessionInput,
+): Promise<{created: boolean; changed: boolean}> {
+  const name = validateSessionName(input.name)
+  const startUrl = validateStartUrl(input.startUrl)
+  const region = validateRegion(input.region)
+  const scopes = validateScopes(input.scopes)
+  const extra = Object.entries(input.extra ?? {})
+  for (const [key, value] of extra) {
+    if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(key)) throw new UsageError(`Invalid setting name "${key}".`, 'Use letters, digits and "_".')
+    if (/[\r\n]/.test(value)) throw new UsageError(`The value of ${key} must be a single line.`)
+  }
+
+  const text = (await readTextFile(paths.configFile)) ?? ''
+  assertWellFormed(paths.configFile, text)
+  const header = `sso-session ${name}`
+  const created = findSections(parseIniDocument(text), header).length === 0
+  const next = upsertSection(text, header, [
+    ['sso_start_url', startUrl],
+    ['sso_region', region],
+    ['sso_registration_scopes', scopes.join(',')],
+    ...extra.map(([k, v]): [string, string] => [k, v.trim()]),
+  ])
+  if (next === text) return {created: false, changed: false}
+  await writeFileAtomic(paths.configFile, next, {backup: true})
+  return {created, changed: true}
+}
