@@ -1,0 +1,79 @@
+import {realSleep, type Output, type StoreDeps} from '../deps.js'
+import type {SecretStore} from '../store/secret-store.js'
+import type {TokenProvider} from '../sso/session-types.js'
+import {createTokenProvider} from '../sso/token-provider.js'
+import type {LoginFlow} from '../sso/stored-items.js'
+import {openBrowser} from '../ui/open-browser.js'
+import {createClientFactory, type ClientFactory} from '../util/aws-clients.js'
+import {resolvePaths, type Paths} from '../util/paths.js'
+
+/** Everything a command hands to domain code. Built once per command run by createAppDeps. */
+export interface AppDeps extends StoreDeps {
+  clients: ClientFactory
+  openBrowser: (url: string) => Promise<void>
+  /** stdin and stderr are TTYs: prompts and pickers may be shown. */
+  isInteractive: boolean
+  /** The session token lifecycle (cached, silent refresh, single-flight login). */
+  tokens: TokenProvider
+}
+
+export interface AppDepsOptions {
+  /** Never start a browser login (also KEYLESS_NO_LOGIN=1): LoginRequiredError, exit 3. */
+  noLogin?: boolean
+  /** Print sign-in URLs without opening a browser. */
+  noBrowser?: boolean
+  flow?: LoginFlow
+}
+
+type OpenStore = (env: NodeJS.ProcessEnv, paths: Paths) => SecretStore | Promise<SecretStore>
+
+/**
+ * A SecretStore that opens the real one (keychain or encrypted file, per KEYLESS_STORE) on first
+ * use, so commands that never touch a secret never open the keychain or ask for a passphrase.
+ */
+export function lazyStore(open: () => Promise<SecretStore>, kindHint: string): SecretStore {
+  let opened: Promise<SecretStore> | undefined
+  let store: SecretStore | undefined
+  const get = async () => {
+    opened ??= open().then((s) => (store = s))
+    return opened
+  }
+  return {
+    get kind() {
+      return store?.kind ?? kindHint
+    },
+    get description() {
+      return store?.description ?? kindHint
+    },
+    get: async (key) => (await get()).get(key),
+    set: async (key, value) => (await get()).set(key, value),
+    delete: async (key) => (await get()).delete(key),
+    list: async (prefix) => (await get()).list(prefix),
+  }
+}
+
+/** The real process: a snapshot of the environment, stderr, the real clock, the configured store. */
+export async function createAppDeps(options: AppDepsOptions = {}): Promise<AppDeps> {
+  const env = {...process.env}
+  const paths = resolvePaths(env)
+  const stderr: Output = {write: (text) => void process.stderr.write(text), isTTY: Boolean(process.stderr.isTTY)}
+  const storeModule = '../store/open-store.js'
+  const store = lazyStore(async () => {
+    const {openStore} = (await import(storeModule)) as {openStore: OpenStore}
+    return openStore(env, paths)
+  }, env.KEYLESS_STORE === 'file' ? 'file' : 'keychain')
+  const base = {
+    now: () => Date.now(),
+    sleep: realSleep,
+    env,
+    stderr,
+    paths,
+    store,
+    clients: createClientFactory(),
+    openBrowser: (url: string) => openBrowser(url, {env}),
+    isInteractive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
+  }
+  const noLogin = options.noLogin || env.KEYLESS_NO_LOGIN === '1' || env.KEYLESS_NO_LOGIN === 'true'
+  const tokens = createTokenProvider(base, {noLogin, noBrowser: options.noBrowser, flow: options.flow})
+  return {...base, tokens}
+}

@@ -1,0 +1,125 @@
+import {LoginRequiredError} from '../errors.js'
+import {storeKeys} from '../store/keys.js'
+import type {LoginDeps} from './device-login.js'
+import {interactiveLogin} from './interactive-login.js'
+import {refreshToken} from './refresh-token.js'
+import type {AccessToken, SsoSession, TokenProvider} from './session-types.js'
+import {readToken, writeToken, type LoginFlow, type StoredToken} from './stored-items.js'
+import {MIN_REMAINING_MS, tokenState} from './token-state.js'
+
+/** Waiters give up after this long: longer than a device code lives (10 min at AWS). */
+export const LOCK_TIMEOUT_MS = 15 * 60 * 1000
+
+export interface TokenProviderOptions {
+  /** Never start a browser login: fail with LoginRequiredError (exit 3) instead. Refresh stays silent and allowed. */
+  noLogin: boolean
+  noBrowser?: boolean
+  flow?: LoginFlow
+  platform?: NodeJS.Platform
+}
+
+type WithLock = <T>(name: string, fn: () => Promise<T>, options: {dir: string; timeoutMs?: number; staleMs?: number}) => Promise<T>
+
+/** Runs fn while holding the named cross-process lock. */
+export type RunLocked = <T>(name: string, fn: () => Promise<T>) => Promise<T>
+
+export interface TokenProviderDeps extends LoginDeps {
+  /** Defaults to withLock in paths.lockDir. */
+  lock?: RunLocked
+}
+
+/** How a token was obtained. */
+export type TokenSource = 'cached' | 'refreshed' | 'login'
+
+export interface EnsureOptions {
+  /** Log in again even with a valid token. */
+  force?: boolean
+}
+
+/** The token lifecycle of every session, plus `ensure` for `keyless login`. */
+export interface SessionTokens extends TokenProvider {
+  ensure(session: SsoSession, options?: EnsureOptions): Promise<{token: StoredToken; source: TokenSource}>
+}
+
+export const lockName = (session: SsoSession) => `sso-session-${session.name}`
+
+/**
+ * The session token lifecycle: a valid stored token is used; one that is expired or inside the
+ * refresh window is refreshed silently; otherwise a browser login runs (unless noLogin). Refresh
+ * and login are single-flight: within this process by sharing one promise per session, across
+ * processes by a lock per session with a second look at the store once it is held.
+ */
+export function createTokenProvider(deps: TokenProviderDeps, options: TokenProviderOptions): SessionTokens {
+  const lock: RunLocked =
+    deps.lock ??
+    (async (name, fn) => {
+      const lockModule = '../lock/with-lock.js'
+      const {withLock} = (await import(lockModule)) as {withLock: WithLock}
+      return withLock(name, fn, {dir: deps.paths.lockDir, timeoutMs: LOCK_TIMEOUT_MS})
+    })
+  const inflight = new Map<string, Promise<{token: StoredToken; source: TokenSource}>>()
+
+  const notSignedIn = (token: StoredToken | undefined) =>
+    token ? 'the session token expired and cannot be refreshed' : 'not signed in'
+
+  async function underLock(session: SsoSession, force: boolean): Promise<{token: StoredToken; source: TokenSource}> {
+    return lock(lockName(session), async () => {
+      // Someone may have logged in or refreshed while we waited for the lock: look again.
+      const stored = await readToken(deps.store, session.name)
+      const state = tokenState(stored, session, deps.now())
+      if (!force && stored && state === 'valid') return {token: stored, source: 'cached'}
+      let reason = notSignedIn(stored)
+      if (!force && stored && state === 'refresh') {
+        try {
+          const refreshed = await refreshToken(session, stored, deps)
+          if (refreshed.ok) return {token: refreshed.token, source: 'refreshed'}
+          reason = refreshed.reason
+        } catch (error) {
+          // The service is unreachable: a token that still works is better than none.
+          if (stored.accessToken && stored.expiresAt - deps.now() > MIN_REMAINING_MS) return {token: stored, source: 'cached'}
+          throw error
+        }
+      }
+      if (options.noLogin) throw new LoginRequiredError(session.name, reason)
+      if (!force && reason !== 'not signed in') deps.stderr.write(`Session "${session.name}": ${reason}; signing in again.\n`)
+      const token = await interactiveLogin(session, {flow: options.flow, noBrowser: options.noBrowser, platform: options.platform}, deps)
+      return {token, source: 'login'}
+    })
+  }
+
+  async function ensure(session: SsoSession, ensureOptions: EnsureOptions = {}): Promise<{token: StoredToken; source: TokenSource}> {
+    const force = ensureOptions.force ?? false
+    if (!force) {
+      const stored = await readToken(deps.store, session.name)
+      const state = tokenState(stored, session, deps.now())
+      if (stored && state === 'valid') return {token: stored, source: 'cached'}
+      if (state === 'login' && options.noLogin) throw new LoginRequiredError(session.name, notSignedIn(stored))
+    }
+    const key = `${force ? 'force' : 'get'}:${session.name}`
+    const running = inflight.get(key)
+    if (running) return running
+    const next = underLock(session, force).finally(() => inflight.delete(key))
+    inflight.set(key, next)
+    return next
+  }
+
+  return {
+    ensure,
+    async get(session: SsoSession): Promise<AccessToken> {
+      const {token} = await ensure(session)
+      return {accessToken: token.accessToken, expiresAt: token.expiresAt}
+    },
+    async invalidate(session: SsoSession, token: AccessToken): Promise<void> {
+      await lock(lockName(session), async () => {
+        const stored = await readToken(deps.store, session.name)
+        if (!stored || stored.accessToken !== token.accessToken) return
+        if (stored.refreshToken) {
+          // Keep the refresh token: the next get refreshes (or, if that is rejected too, logs in).
+          await writeToken(deps.store, session.name, {...stored, accessToken: '', expiresAt: 0})
+        } else {
+          await deps.store.delete(storeKeys.token(session.name))
+        }
+      })
+    },
+  }
+}
