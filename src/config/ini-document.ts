@@ -184,7 +184,12 @@ function applyEdits(doc: IniDocument, edits: Edit[]): string {
   }
   for (const edit of sorted) {
     copyTo(edit.start)
-    for (const line of edit.lines) out.push({line, term: doc.eol, original: false})
+    const replacesEnd = edit.end >= doc.lines.length && edit.end > edit.start
+    edit.lines.forEach((line, i) => {
+      // Replacing the file's last line keeps its terminator (or its lack of one).
+      const term = replacesEnd && i === edit.lines.length - 1 ? (doc.terminators.at(-1) ?? doc.eol) : doc.eol
+      out.push({line, term, original: false})
+    })
     pos = Math.max(pos, edit.end)
   }
   copyTo(doc.lines.length)

@@ -70,7 +70,7 @@ export async function loadAwsConfig(paths: Pick<Paths, 'configFile' | 'credentia
   const profiles: Record<string, Record<string, string>> = {}
   for (const section of configText === undefined ? [] : parseIniDocument(configText).sections) {
     if (section.kind === 'profile' || section.kind === 'default') {
-      profiles[section.name] = {...(configFile[section.name] ?? {})} as Record<string, string>
+      profiles[section.name] = {...(Object.hasOwn(configFile, section.name) ? configFile[section.name] : {})} as Record<string, string>
     }
   }
   const credentials: Record<string, Record<string, string>> = {}

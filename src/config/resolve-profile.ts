@@ -192,18 +192,24 @@ function unknownProfile(config: AwsConfig, name: string, referencedBy?: string):
   return new UsageError(`${what} not found${where}.`, `Known profiles: ${shown}.`)
 }
 
-/** Up to three known names close to `name`: same ignoring case, containing it, or a few edits away. */
+/**
+ * Up to three known names closest to `name`: the same ignoring case, else names containing it (or
+ * contained in it), else the fewest edits away (at most a quarter of the name, at least 2).
+ */
 export function closeNames(name: string, known: string[]): string[] {
   const lower = name.toLowerCase()
-  const limit = Math.max(2, Math.floor(name.length / 3))
-  return known
+  const limit = Math.max(2, Math.floor(name.length / 4))
+  const scored = known
     .map((k) => {
       const kl = k.toLowerCase()
       const score = kl === lower ? 0 : kl.includes(lower) || lower.includes(kl) ? 1 : 1 + editDistance(lower, kl)
       return {k, score}
     })
     .filter(({score}) => score <= 1 + limit)
-    .sort((a, b) => a.score - b.score || a.k.localeCompare(b.k))
+  const best = Math.min(...scored.map((s) => s.score))
+  return scored
+    .filter((s) => s.score === best)
+    .sort((a, b) => a.k.localeCompare(b.k))
     .slice(0, 3)
     .map(({k}) => k)
 }
