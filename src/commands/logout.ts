@@ -1,0 +1,28 @@
+import {Flags} from '@oclif/core'
+import {BaseCommand} from '../cli/base-command.js'
+import {createAppDeps} from '../cli/command-deps.js'
+import {logoutSession, type SessionLogout} from '../sso/logout-session.js'
+
+export default class Logout extends BaseCommand {
+  static override summary = 'Sign out: end the portal session and remove every secret of the session.'
+  static override description = `Calls the AWS access portal Logout API with the session token (best effort: when the portal cannot be reached this is said and the local secrets are removed anyway), then deletes the client registration, the token and every cached role credential of the session from the secret store.`
+
+  static override examples = [
+    '<%= config.bin %> <%= command.id %>',
+    '<%= config.bin %> <%= command.id %> --session corp',
+    '<%= config.bin %> <%= command.id %> --all --json',
+  ]
+
+  static override enableJsonFlag = true
+
+  static override flags = {
+    session: Flags.string({char: 's', description: 'sso-session name (default: the only one configured)', env: 'KEYLESS_SESSION', exclusive: ['all']}),
+    all: Flags.boolean({description: 'every session, also those no longer in the config', exclusive: ['session']}),
+  }
+
+  async run(): Promise<{sessions: SessionLogout[]}> {
+    const {flags} = await this.parse(Logout)
+    const deps = await createAppDeps({noLogin: true})
+    return {sessions: await logoutSession({session: flags.session, all: flags.all}, deps)}
+  }
+}

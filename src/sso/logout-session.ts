@@ -1,0 +1,96 @@
+import {loadAwsConfig} from '../config/load-aws-config.js'
+import {getSsoSession, listSsoSessions, pickSsoSession} from '../config/sso-sessions.js'
+import type {StoreDeps} from '../deps.js'
+import {UsageError} from '../errors.js'
+import type {ClientFactory} from '../util/aws-clients.js'
+import {describeOidcError, isNetworkError} from './oidc-error.js'
+import {refreshToken} from './refresh-token.js'
+import type {SsoSession} from './session-types.js'
+import {readToken, sessionKeys, type StoredToken} from './stored-items.js'
+import {MIN_REMAINING_MS} from './token-state.js'
+
+export interface LogoutInput {
+  session?: string
+  all?: boolean
+}
+
+export interface SessionLogout {
+  session: string
+  /** ended: the portal ended the sign-in; none: there was no usable token; unreachable/failed: best effort failed. */
+  portal: 'ended' | 'none' | 'unreachable' | 'failed'
+  /** How many secrets were removed from the store. */
+  removed: number
+}
+
+export interface LogoutDeps extends StoreDeps {
+  clients: ClientFactory
+}
+
+/** Session names that have secrets in the store (also those no longer in the config). */
+export async function storedSessionNames(deps: StoreDeps): Promise<string[]> {
+  const names = new Set<string>()
+  for (const prefix of ['registration/', 'token/']) {
+    for (const key of await deps.store.list(prefix)) names.add(key.slice(prefix.length))
+  }
+  for (const key of await deps.store.list('role/')) names.add(key.split('/')[1])
+  names.delete('')
+  return [...names].sort()
+}
+
+/**
+ * `keyless logout`: end the sign-in at the portal (Logout API, best effort: offline is said and
+ * not fatal), then remove every secret of the session: registration, token, role credentials.
+ */
+export async function logoutSession(input: LogoutInput, deps: LogoutDeps): Promise<SessionLogout[]> {
+  if (input.all && input.session) throw new UsageError('Use either --session or --all, not both.')
+  const config = await loadAwsConfig(deps.paths)
+  const targets: Array<{name: string; session?: SsoSession}> = []
+  if (input.all) {
+    const configured = listSsoSessions(config)
+    for (const s of configured) targets.push({name: s.name, session: s})
+    for (const name of await storedSessionNames(deps)) if (!configured.some((s) => s.name === name)) targets.push({name})
+  } else if (input.session && !Object.hasOwn(config.ssoSessions, input.session) && (await storedSessionNames(deps)).includes(input.session)) {
+    // A session removed from the config whose secrets are still stored.
+    targets.push({name: input.session})
+  } else {
+    const session = input.session ? getSsoSession(config, input.session) : pickSsoSession(config)
+    targets.push({name: session.name, session})
+  }
+
+  const results: SessionLogout[] = []
+  for (const target of targets) {
+    const portal = await endPortalSession(target.name, target.session, deps)
+    let removed = 0
+    for (const key of await sessionKeys(deps.store, target.name)) if (await deps.store.delete(key)) removed++
+    deps.stderr.write(`Logged out of session "${target.name}": ${removed} secret${removed === 1 ? '' : 's'} removed from the ${deps.store.kind} store.\n`)
+    results.push({session: target.name, portal, removed})
+  }
+  return results
+}
+
+async function endPortalSession(name: string, session: SsoSession | undefined, deps: LogoutDeps): Promise<SessionLogout['portal']> {
+  let token: StoredToken | undefined = await readToken(deps.store, name)
+  if (!token) return 'none'
+  const region = session?.region ?? token.region
+  try {
+    if (token.accessToken === '' || token.expiresAt - deps.now() < MIN_REMAINING_MS) {
+      // An expired token cannot call Logout; a refresh token can get one that does.
+      const refreshed = token.refreshToken ? await refreshToken(session ?? {name, startUrl: token.startUrl, region, scopes: token.scopes}, token, deps) : undefined
+      token = refreshed?.ok ? refreshed.token : undefined
+      if (!token) return 'none'
+    }
+    const {LogoutCommand} = await import('@aws-sdk/client-sso')
+    const client = await deps.clients.portal(region)
+    await client.send(new LogoutCommand({accessToken: token.accessToken}))
+    return 'ended'
+  } catch (error) {
+    const status = (error as {$metadata?: {httpStatusCode?: number}}).$metadata?.httpStatusCode
+    if (status === 401 || (error as {name?: string}).name === 'UnauthorizedException') return 'none'
+    if (isNetworkError(error) || (error as {code?: string}).code === 'Network' || (error as {exit?: number}).exit === 6) {
+      deps.stderr.write(`Could not reach the AWS access portal to end the sign-in of "${name}"; removing the local secrets anyway.\n`)
+      return 'unreachable'
+    }
+    deps.stderr.write(`The AWS access portal did not end the sign-in of "${name}" (${describeOidcError(error)}); removing the local secrets anyway.\n`)
+    return 'failed'
+  }
+}

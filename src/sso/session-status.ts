@@ -1,0 +1,108 @@
+import {loadAwsConfig} from '../config/load-aws-config.js'
+import {listSsoSessions} from '../config/sso-sessions.js'
+import type {StoreDeps} from '../deps.js'
+import {storeKeys} from '../store/keys.js'
+import {storedSessionNames} from './logout-session.js'
+import {belongsTo, readRegistration, readToken} from './stored-items.js'
+import {REFRESH_WINDOW_MS} from './token-state.js'
+
+/** The AWS SDK for JavaScript v3 requires this Node.js major for releases after the first week of January 2027. */
+export const SDK_NODE_MAJOR = 22
+
+export interface SessionStatus {
+  session: string
+  /** false for a session whose secrets are stored but which is no longer in the config. */
+  configured: boolean
+  startUrl?: string
+  region?: string
+  token: {
+    state: 'valid' | 'expiring' | 'expired' | 'none'
+    expiresAt?: string
+    /** seconds; negative once expired */
+    secondsLeft?: number
+    refreshable: boolean
+  }
+  registration: {expiresAt?: string; secondsLeft?: number}
+  roleCredentials: {count: number; expired: number; soonestExpiry?: string; soonestSecondsLeft?: number}
+}
+
+export interface StatusResult {
+  store: {kind: string; description: string}
+  sessions: SessionStatus[]
+  node: {version: string; supported: boolean; note?: string}
+}
+
+/** Node versions below the SDK's upcoming minimum get one note. */
+export function nodeSupport(version: string): StatusResult['node'] {
+  const major = Number.parseInt(version.replace(/^v/, ''), 10)
+  if (!Number.isFinite(major) || major >= SDK_NODE_MAJOR) return {version, supported: true}
+  return {
+    version,
+    supported: false,
+    note:
+      `Node.js ${version}: AWS SDK for JavaScript v3 releases published after the first week of January 2027 ` +
+      `require Node.js ${SDK_NODE_MAJOR} or later; upgrade Node.js to keep getting SDK fixes.`,
+  }
+}
+
+const iso = (ms: number) => new Date(ms).toISOString()
+const secondsLeft = (ms: number, now: number) => Math.floor((ms - now) / 1000)
+
+/** `keyless status`: every session's token, registration and cached role credentials. Never a secret. */
+export async function sessionStatus(input: {nodeVersion: string}, deps: StoreDeps): Promise<StatusResult> {
+  const config = await loadAwsConfig(deps.paths)
+  const configured = listSsoSessions(config)
+  const stored = await storedSessionNames(deps)
+  const now = deps.now()
+  const sessions: SessionStatus[] = []
+  const names = [...configured.map((s) => s.name), ...stored.filter((n) => !configured.some((s) => s.name === n))]
+  for (const name of names) {
+    const session = configured.find((s) => s.name === name)
+    const token = await readToken(deps.store, name)
+    const registration = await readRegistration(deps.store, name)
+    const usable = token && (!session || belongsTo(token, session)) ? token : undefined
+    let state: SessionStatus['token']['state'] = 'none'
+    if (usable) {
+      const left = usable.expiresAt - now
+      state = !usable.accessToken || left <= 0 ? 'expired' : left <= REFRESH_WINDOW_MS ? 'expiring' : 'valid'
+    }
+    let count = 0
+    let expired = 0
+    let soonest: number | undefined
+    for (const key of await deps.store.list(storeKeys.rolePrefix(name))) {
+      const expiresAt = roleExpiry(await deps.store.get(key))
+      if (expiresAt === undefined) continue
+      if (expiresAt <= now) {
+        expired++
+        continue
+      }
+      count++
+      soonest = soonest === undefined ? expiresAt : Math.min(soonest, expiresAt)
+    }
+    sessions.push({
+      session: name,
+      configured: Boolean(session),
+      startUrl: session?.startUrl ?? token?.startUrl,
+      region: session?.region ?? token?.region,
+      token: {
+        state,
+        ...(usable && usable.accessToken ? {expiresAt: iso(usable.expiresAt), secondsLeft: secondsLeft(usable.expiresAt, now)} : {}),
+        refreshable: Boolean(usable?.refreshToken),
+      },
+      registration: registration ? {expiresAt: iso(registration.expiresAt), secondsLeft: secondsLeft(registration.expiresAt, now)} : {},
+      roleCredentials: {count, expired, ...(soonest === undefined ? {} : {soonestExpiry: iso(soonest), soonestSecondsLeft: secondsLeft(soonest, now)})},
+    })
+  }
+  return {store: {kind: deps.store.kind, description: deps.store.description}, sessions, node: nodeSupport(input.nodeVersion)}
+}
+
+/** The expiry of a stored role credential (AwsCredentials JSON); undefined when unreadable. */
+function roleExpiry(text: string | undefined): number | undefined {
+  if (!text) return undefined
+  try {
+    const value = JSON.parse(text) as {expiresAt?: unknown}
+    return typeof value.expiresAt === 'number' && Number.isFinite(value.expiresAt) ? value.expiresAt : undefined
+  } catch {
+    return undefined
+  }
+}
