@@ -3,6 +3,7 @@ import {loadSharedConfigFiles, loadSsoSessionData} from '@smithy/shared-ini-file
 import {KeylessError, UsageError} from '../errors.js'
 import type {Paths} from '../util/paths.js'
 import {parseIniDocument} from './ini-document.js'
+import {quote} from './validate.js'
 
 /** The AWS shared config and credentials files, as the AWS SDK reads them. */
 export interface AwsConfig {
@@ -40,7 +41,7 @@ export function assertWellFormed(path: string, text: string): void {
   if (!problem) return
   const shown = problem.text.trim().length > 60 ? `${problem.text.trim().slice(0, 57)}...` : problem.text.trim()
   throw new UsageError(
-    `Malformed AWS config file ${path} line ${problem.line + 1}: "${shown}" ${problem.reason}.`,
+    `Malformed AWS config file ${path} line ${problem.line + 1}: ${quote(shown)} ${problem.reason}.`,
     'Fix or remove that line (sections look like [profile NAME], settings like key = value).',
   )
 }

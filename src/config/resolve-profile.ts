@@ -2,6 +2,7 @@ import {KeylessError, UsageError} from '../errors.js'
 import type {AwsConfig} from './load-aws-config.js'
 import type {ChainedRoleProfile, ResolvedProfile, SsoRoleProfile, StaticKeyProfile} from './profile-types.js'
 import {getSsoSession, legacySessionName} from './sso-sessions.js'
+import {quote} from './validate.js'
 
 const roleArnPattern = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/
 const minDuration = 900
@@ -184,7 +185,7 @@ function credentialSourceUnsupported(name: string): KeylessError {
 function unknownProfile(config: AwsConfig, name: string, referencedBy?: string): UsageError {
   const known = [...new Set([...Object.keys(config.profiles), ...Object.keys(config.credentials)])]
   const close = closeNames(name, known)
-  const what = referencedBy ? `Profile "${name}" (source_profile of "${referencedBy}")` : `Profile "${name}"`
+  const what = referencedBy ? `Profile ${quote(name)} (source_profile of "${referencedBy}")` : `Profile ${quote(name)}`
   const where = config.configFile ? ` in ${config.configFile}` : ''
   if (close.length > 0) return new UsageError(`${what} not found${where}.`, `Did you mean ${close.map((c) => `"${c}"`).join(', ')}?`)
   if (known.length === 0) return new UsageError(`${what} not found${where}: no profiles are configured.`, 'Run `keyless sync` to create them.')

@@ -2,7 +2,7 @@ import {createHash} from 'node:crypto'
 import {UsageError} from '../errors.js'
 import type {SsoSession} from '../sso/session-types.js'
 import type {AwsConfig} from './load-aws-config.js'
-import {parseScopes} from './validate.js'
+import {parseScopes, quote} from './validate.js'
 
 const configureHint = 'Run `keyless configure` to add one.'
 
@@ -38,9 +38,9 @@ export function getSsoSession(config: AwsConfig, name: string): SsoSession {
   const values = Object.hasOwn(config.ssoSessions, name) ? config.ssoSessions[name] : undefined
   if (!values) {
     const known = Object.keys(config.ssoSessions)
-    if (known.length === 0) throw new UsageError(`No sso-session "${name}"${where(config)}.`, configureHint)
+    if (known.length === 0) throw new UsageError(`No sso-session ${quote(name)}${where(config)}.`, configureHint)
     throw new UsageError(
-      `No sso-session "${name}"${where(config)}; known: ${known.join(', ')}.`,
+      `No sso-session ${quote(name)}${where(config)}; known: ${known.join(', ')}.`,
       `Use one of those, or run \`keyless configure --session ${name}\`.`,
     )
   }

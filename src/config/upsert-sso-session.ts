@@ -2,7 +2,7 @@ import {UsageError} from '../errors.js'
 import type {Paths} from '../util/paths.js'
 import {findSections, parseIniDocument, upsertSection} from './ini-document.js'
 import {assertWellFormed, readTextFile} from './load-aws-config.js'
-import {validateRegion, validateScopes, validateSessionName, validateStartUrl} from './validate.js'
+import {quote, validateRegion, validateScopes, validateSessionName, validateStartUrl} from './validate.js'
 import {writeFileAtomic} from './write-file-atomic.js'
 
 export interface SsoSessionInput {
@@ -29,7 +29,7 @@ export async function upsertSsoSession(
   const scopes = validateScopes(input.scopes)
   const extra = Object.entries(input.extra ?? {})
   for (const [key, value] of extra) {
-    if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(key)) throw new UsageError(`Invalid setting name "${key}".`, 'Use letters, digits and "_".')
+    if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(key)) throw new UsageError(`Invalid setting name ${quote(key)}.`, 'Use letters, digits and "_".')
     if (/[\r\n]/.test(value)) throw new UsageError(`The value of ${key} must be a single line.`)
   }
 

@@ -6,6 +6,11 @@ const sessionNamePattern = /^[A-Za-z0-9_.-]{1,64}$/
 const scopePattern = /^[A-Za-z0-9:._/*-]+$/
 const loopbackHosts = new Set(['127.0.0.1', 'localhost', '[::1]'])
 
+/** A value shown in a one-line message: quoted, control characters escaped. */
+export function quote(value: string): string {
+  return JSON.stringify(value)
+}
+
 export function isValidRegion(region: string): boolean {
   return regionPattern.test(region)
 }
@@ -13,7 +18,7 @@ export function isValidRegion(region: string): boolean {
 export function validateRegion(region: string, what = 'region'): string {
   const value = region.trim()
   if (!isValidRegion(value)) {
-    throw new UsageError(`Invalid ${what} "${region}".`, 'Use an AWS region name such as us-east-1 or eu-central-1.')
+    throw new UsageError(`Invalid ${what} ${quote(region)}.`, 'Use an AWS region name such as us-east-1 or eu-central-1.')
   }
   return value
 }
@@ -31,11 +36,11 @@ export function validateStartUrl(startUrl: string): string {
     url = undefined
   }
   const hint = 'Use the AWS access portal URL, such as https://d-1234567890.awsapps.com/start.'
-  if (!url || /\s/.test(value)) throw new UsageError(`Invalid start URL "${startUrl}": not a URL.`, hint)
-  if (url.username || url.password) throw new UsageError(`Invalid start URL "${startUrl}": it must not contain a user name or password.`, hint)
+  if (!url || /\s/.test(value)) throw new UsageError(`Invalid start URL ${quote(startUrl)}: not a URL.`, hint)
+  if (url.username || url.password) throw new UsageError(`Invalid start URL ${quote(startUrl)}: it must not contain a user name or password.`, hint)
   const loopbackHttp = url.protocol === 'http:' && loopbackHosts.has(url.hostname)
   if (url.protocol !== 'https:' && !loopbackHttp) {
-    throw new UsageError(`Invalid start URL "${startUrl}": it must use https.`, hint)
+    throw new UsageError(`Invalid start URL ${quote(startUrl)}: it must use https.`, hint)
   }
   return value
 }
@@ -43,7 +48,7 @@ export function validateStartUrl(startUrl: string): string {
 export function validateSessionName(name: string): string {
   if (!sessionNamePattern.test(name)) {
     throw new UsageError(
-      `Invalid sso-session name "${name}".`,
+      `Invalid sso-session name ${quote(name)}.`,
       'Use letters, digits, "-", "_" and "." only (at most 64 characters).',
     )
   }
@@ -65,6 +70,6 @@ export function validateScopes(scopes: string[]): string[] {
     throw new UsageError('At least one registration scope is needed.', 'Use sso:account:access (it allows silent refresh).')
   }
   const bad = cleaned.find((s) => !scopePattern.test(s))
-  if (bad) throw new UsageError(`Invalid registration scope "${bad}".`, 'Scopes look like sso:account:access.')
+  if (bad) throw new UsageError(`Invalid registration scope ${quote(bad)}.`, 'Scopes look like sso:account:access.')
   return cleaned
 }

@@ -1,5 +1,5 @@
 import {randomBytes} from 'node:crypto'
-import {chmod, copyFile, mkdir, open, realpath, rename, stat, unlink} from 'node:fs/promises'
+import {chmod, copyFile, mkdir, open, readdir, realpath, rename, stat, unlink} from 'node:fs/promises'
 import {basename, dirname, join} from 'node:path'
 
 export interface WriteFileAtomicOptions {
@@ -44,6 +44,7 @@ export async function writeFileAtomic(path: string, text: string, options: Write
     }
   }
 
+  await removeStaleTemps(dir, target)
   const temp = tempName(dir, target)
   try {
     const handle = await open(temp, 'wx', mode)
@@ -64,6 +65,27 @@ export async function writeFileAtomic(path: string, text: string, options: Write
 
 function tempName(dir: string, target: string): string {
   return join(dir, `.${basename(target)}.keyless-${process.pid}-${randomBytes(4).toString('hex')}.tmp`)
+}
+
+/** Temp files left by a writer that was killed (its process is gone) are removed. */
+async function removeStaleTemps(dir: string, target: string): Promise<void> {
+  const prefix = `.${basename(target)}.keyless-`
+  const names = await readdir(dir).catch(() => [] as string[])
+  for (const name of names) {
+    const match = name.startsWith(prefix) ? /^(\d+)-[0-9a-f]+\.tmp$/.exec(name.slice(prefix.length)) : null
+    if (match && Number(match[1]) !== process.pid && !isAlive(Number(match[1]))) {
+      await unlink(join(dir, name)).catch(() => undefined)
+    }
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
 }
 
 async function syncFile(path: string): Promise<void> {
