@@ -2,7 +2,7 @@ import {existsSync, readFileSync, statSync} from 'node:fs'
 import {expect} from 'chai'
 import {loadAwsConfig} from '../../src/config/load-aws-config.js'
 import {getSsoSession} from '../../src/config/sso-sessions.js'
-import {upsertSsoSession} from '../../src/config/upsert-sso-session.js'
+import {upsertSsoSession, type SsoSessionInput} from '../../src/config/upsert-sso-session.js'
 import {backupPath} from '../../src/config/write-file-atomic.js'
 import {UsageError} from '../../src/errors.js'
 import {crlfNoFinalNewline, kitchenSink} from './fixtures.js'
@@ -74,7 +74,7 @@ describe('upsertSsoSession', () => {
 
   it('rejects invalid input with a UsageError and leaves the file untouched', async () => {
     aws = tempAws({config: kitchenSink})
-    const bad = [
+    const bad: SsoSessionInput[] = [
       {...input, name: 'has space'},
       {...input, name: 'x]\n[profile evil'},
       {...input, startUrl: 'http://d-5555555555.awsapps.com/start'},
