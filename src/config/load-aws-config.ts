@@ -2,7 +2,7 @@ import {readFile} from 'node:fs/promises'
 import {loadSharedConfigFiles, loadSsoSessionData} from '@smithy/shared-ini-file-loader'
 import {KeylessError, UsageError} from '../errors.js'
 import type {Paths} from '../util/paths.js'
-import {parseIniDocument} from './ini-document.js'
+import {parseIniDocument, type IniDocument} from './ini-document.js'
 import {quote} from './validate.js'
 
 /** The AWS shared config and credentials files, as the AWS SDK reads them. */
@@ -35,10 +35,11 @@ export async function readTextFile(path: string): Promise<string | undefined> {
 /**
  * Throws a one-line UsageError for the first line of `text` the SDK would silently skip (a line that is
  * neither a section, `key = value`, a comment, a blank line nor a continuation), naming file and line.
+ * Returns the parsed document.
  */
-export function assertWellFormed(path: string, text: string): void {
-  const problem = parseIniDocument(text).problems[0]
-  if (!problem) return
+export function assertWellFormed(path: string, text: string, doc: IniDocument = parseIniDocument(text)): IniDocument {
+  const problem = doc.problems[0]
+  if (!problem) return doc
   const shown = problem.text.trim().length > 60 ? `${problem.text.trim().slice(0, 57)}...` : problem.text.trim()
   throw new UsageError(
     `Malformed AWS config file ${path} line ${problem.line + 1}: ${quote(shown)} ${problem.reason}.`,
@@ -55,7 +56,7 @@ export async function loadAwsConfig(paths: Pick<Paths, 'configFile' | 'credentia
     readTextFile(paths.configFile),
     readTextFile(paths.credentialsFile),
   ])
-  if (configText !== undefined) assertWellFormed(paths.configFile, configText)
+  const configDoc = configText === undefined ? undefined : assertWellFormed(paths.configFile, configText)
   if (credentialsText !== undefined) assertWellFormed(paths.credentialsFile, credentialsText)
 
   const {configFile, credentialsFile} = await loadSharedConfigFiles({
@@ -69,7 +70,7 @@ export async function loadAwsConfig(paths: Pick<Paths, 'configFile' | 'credentia
   // The SDK keys profiles by bare name next to `sso-session.NAME` / `services.NAME`; the document
   // says which names are profiles (also the empty ones, which the SDK drops).
   const profiles: Record<string, Record<string, string>> = {}
-  for (const section of configText === undefined ? [] : parseIniDocument(configText).sections) {
+  for (const section of configDoc?.sections ?? []) {
     if (section.kind === 'profile' || section.kind === 'default') {
       profiles[section.name] = {...(Object.hasOwn(configFile, section.name) ? configFile[section.name] : {})} as Record<string, string>
     }

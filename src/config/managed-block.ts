@@ -77,6 +77,9 @@ export function replaceManagedBlock(text: string, session: string, body: string 
   const doc = parseIniDocument(text)
   const block = listManagedBlocks(text, doc).find((b) => b.session === session)
   const bodyLines = body === undefined ? [] : splitBody(body)
+  if (bodyLines.some((l) => beginPattern.test(l) || endPattern.test(l))) {
+    throw new TypeError('replaceManagedBlock: the body must not contain managed-block markers')
+  }
   const newLines = body === undefined ? [] : [beginMarker(session), ...bodyLines, endMarker(session)]
 
   if (!block) return body === undefined ? text : appendLines(doc, text, newLines)

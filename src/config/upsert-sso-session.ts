@@ -1,6 +1,6 @@
 import {UsageError} from '../errors.js'
 import type {Paths} from '../util/paths.js'
-import {findSections, parseIniDocument, upsertSection} from './ini-document.js'
+import {findSections, upsertSection} from './ini-document.js'
 import {assertWellFormed, readTextFile} from './load-aws-config.js'
 import {quote, validateRegion, validateScopes, validateSessionName, validateStartUrl} from './validate.js'
 import {writeFileAtomic} from './write-file-atomic.js'
@@ -34,9 +34,9 @@ export async function upsertSsoSession(
   }
 
   const text = (await readTextFile(paths.configFile)) ?? ''
-  assertWellFormed(paths.configFile, text)
+  const doc = assertWellFormed(paths.configFile, text)
   const header = `sso-session ${name}`
-  const created = findSections(parseIniDocument(text), header).length === 0
+  const created = findSections(doc, header).length === 0
   const next = upsertSection(text, header, [
     ['sso_start_url', startUrl],
     ['sso_region', region],

@@ -98,6 +98,10 @@ describe('managed-block', () => {
     }
   })
 
+  it('refuses a body that contains markers', () => {
+    expect(() => replaceManagedBlock('', 'corp', `[profile a]\n${endMarker('corp')}\n`)).to.throw(TypeError)
+  })
+
   it('recognises markers with odd spacing a person may have introduced', () => {
     const text = `#>>>  keyless managed: corp (whatever) >>>  \n[profile a]\nk = v\n  #  <<<   keyless managed: corp <<<\n`
     expect(readManagedBlock(text, 'corp')?.body).to.equal('[profile a]\nk = v\n')
