@@ -1,6 +1,7 @@
 import {randomBytes} from 'node:crypto'
 import {chmod, copyFile, mkdir, open, readdir, realpath, rename, stat, unlink} from 'node:fs/promises'
 import {basename, dirname, join} from 'node:path'
+import {KeylessError} from '../errors.js'
 
 export interface WriteFileAtomicOptions {
   /** Copy the previous file to `<path>.keyless-backup` (same mode) before replacing it. */
@@ -21,6 +22,20 @@ export function backupPath(path: string): string {
  * replaced. A missing parent directory is created with mode 0700 (as ~/.aws should be).
  */
 export async function writeFileAtomic(path: string, text: string, options: WriteFileAtomicOptions = {}): Promise<void> {
+  try {
+    await replaceFile(path, text, options)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    const reason = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOSPC' ? 'no space left on the device' : (error as Error).message
+    throw new KeylessError(`Cannot write ${path}: ${reason}${code ? ` (${code})` : ''}; the file was left as it was.`, {
+      code: 'WriteFailed',
+      hint: 'Check the permissions of the file and its directory.',
+      cause: error,
+    })
+  }
+}
+
+async function replaceFile(path: string, text: string, options: WriteFileAtomicOptions): Promise<void> {
   const target = await realpath(path).catch(() => path)
   const dir = dirname(target)
   await mkdir(dir, {recursive: true, mode: 0o700})

@@ -155,6 +155,12 @@ describe('ini-document', () => {
       expect(upsertSection(text, 'profile q', [['k', '3']])).to.equal('[profile "q"]\nk = 1\n\n[profile q]\nk = 3\n')
     })
 
+    it('keeps a UTF-8 byte order mark, as the SDK reads past it', () => {
+      const text = '\uFEFF[default]\r\nregion = us-east-1\r\n'
+      expect(parseIniDocument(text).sections[0].kind).to.equal('default')
+      expect(upsertSection(text, 'default', [['region', 'eu-west-1']])).to.equal('\uFEFF[default]\r\nregion = eu-west-1\r\n')
+    })
+
     it('refuses entries that would inject lines', () => {
       expect(() => upsertSection('', 'profile a', [['k', 'v\n[profile evil]']])).to.throw(TypeError)
       expect(() => upsertSection('', 'profile a', [['k = x', 'v']])).to.throw(TypeError)

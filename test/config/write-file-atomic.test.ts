@@ -68,6 +68,22 @@ describe('writeFileAtomic', () => {
     expect(readFileSync(backupPath(aws.configFile), 'utf8')).to.equal(old)
   })
 
+  it('fails with one clear line, leaving the file and no temp file, when a step fails', async () => {
+    mkdirSync(join(aws.dir, '.aws'))
+    writeFileSync(aws.configFile, old)
+    // a directory where the backup should go: the backup rename fails before the file is touched
+    mkdirSync(join(backupPath(aws.configFile), 'x'), {recursive: true})
+    let error: Error | undefined
+    await writeFileAtomic(aws.configFile, 'new', {backup: true}).catch((e: Error) => (error = e))
+    expect(error?.message).to.match(new RegExp(`^Cannot write ${aws.configFile}: .*\\((EISDIR|ENOTEMPTY|EEXIST)\\); the file was left as it was\\.$`))
+    expect(readFileSync(aws.configFile, 'utf8')).to.equal(old)
+    expect(readdirSync(join(aws.dir, '.aws')).sort()).to.deep.equal(['config', 'config.keyless-backup'])
+    // a parent that is a file
+    const underFile = join(aws.configFile, 'nested')
+    await writeFileAtomic(underFile, 'x').catch((e: Error) => (error = e))
+    expect(error?.message).to.match(/^Cannot write .*nested: .*\((ENOTDIR|EEXIST)\)/)
+  })
+
   it('removes temp files left by a killed writer', async () => {
     mkdirSync(join(aws.dir, '.aws'))
     const stale = join(aws.dir, '.aws', '.config.keyless-999999-deadbeef.tmp')
