@@ -50,6 +50,8 @@ export async function sigv4Verifier(request: SignedRequest, secretAccessKey: str
     if (value === undefined) return {ok: false, status: 403, code: 'SignatureDoesNotMatch', message: SIGNATURE_MISMATCH}
     headers[name] = Array.isArray(value) ? value.join(',') : value
   }
+  // The signer trusts x-amz-content-sha256 when present; the service hashes the body it received.
+  if ('x-amz-content-sha256' in headers) headers['x-amz-content-sha256'] = createHash('sha256').update(request.body).digest('hex')
   const signer = new SignatureV4({
     service,
     region: auth.region,
