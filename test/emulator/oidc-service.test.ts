@@ -57,7 +57,7 @@ describe('emulator: SSO OIDC with the SDK client', () => {
     const pending = await rejection(() => poll(device.deviceCode))
     expect(pending.name).to.equal('AuthorizationPendingException')
     expect(pending.error).to.equal('authorization_pending')
-    expect(pending.error_description).to.be.a('string').and.not.empty
+    expect(pending.error_description).to.be.a('string').with.length.greaterThan(5)
     expect((pending.$metadata as {httpStatusCode: number}).httpStatusCode).to.equal(400)
 
     const slow = await rejection(() => poll(device.deviceCode))

@@ -1,6 +1,7 @@
 import {expect} from 'chai'
 import {GetRoleCredentialsCommand, SSOClient} from '@aws-sdk/client-sso'
 import {AssumeRoleCommand, GetCallerIdentityCommand, STSClient} from '@aws-sdk/client-sts'
+import type {FinalizeHandler, FinalizeHandlerArguments, MetadataBearer} from '@smithy/types'
 import {XMLParser} from 'fast-xml-parser'
 import {startEmulator, type Emulator} from './emulator.js'
 import {
@@ -144,7 +145,7 @@ describe('emulator: STS (awsQuery, SigV4 verified) with the SDK client', () => {
 
     // Change the body after signing: the payload hash no longer matches.
     const tampering = sts(ssoCreds)
-    tampering.middlewareStack.addRelativeTo((next) => async (args) => {
+    tampering.middlewareStack.addRelativeTo((next: FinalizeHandler<object, MetadataBearer>) => async (args: FinalizeHandlerArguments<object>) => {
       const request = args.request as {body: string}
       request.body = request.body.replace('RoleSessionName=honest', 'RoleSessionName=forged')
       return next(args)
