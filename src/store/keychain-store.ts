@@ -1,0 +1,143 @@
+import {createRequire} from 'node:module'
+import type {AsyncEntry, EntryOptions} from '@napi-rs/keyring'
+import {KeylessError, StoreUnavailableError} from '../errors.js'
+import {probeSessionBus} from './probe-session-bus.js'
+import type {SecretStore} from './secret-store.js'
+
+type Keyring = typeof import('@napi-rs/keyring')
+
+export interface KeychainStoreOptions {
+  /** The keychain service name every item is filed under (KEYLESS_KEYCHAIN_SERVICE, default keyless). */
+  service: string
+  platform?: NodeJS.Platform
+  /** Upper bound on every keychain call; default 10 s. */
+  timeoutMs?: number
+  /** DBUS_SESSION_BUS_ADDRESS, checked for a silent bus before the first call (Linux and BSD). */
+  dbusAddress?: string
+}
+
+const DEFAULT_TIMEOUT_MS = 10_000
+const PROBE_TIMEOUT_MS = 3_000
+
+/**
+ * The OS keychain through @napi-rs/keyring: macOS Keychain, Windows Credential Manager, and on
+ * Linux the Secret Service (gnome-keyring, KWallet, KeePassXC), pinned there: the binding's default
+ * silently falls back to the kernel keyring, which forgets everything at reboot. One item per key:
+ * service = options.service, account = the store key.
+ *
+ * Every call is asynchronous (the binding's AsyncEntry runs on the libuv pool) and bounded by
+ * timeoutMs; any failure to reach the keychain is a StoreUnavailableError, one line naming
+ * KEYLESS_STORE=file. The binding loads on first use, with require (a cheaper path than import()).
+ */
+export function createKeychainStore(options: KeychainStoreOptions): SecretStore {
+  const platform = options.platform ?? process.platform
+  const service = options.service
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
+  const where = keychainName(platform)
+  const usesDbus = platform === 'linux' || platform === 'freebsd' || platform === 'openbsd'
+  const entryOptions: EntryOptions | undefined = platform === 'linux' ? {linux: {store: 'secret-service'}} : undefined
+  let ready: Promise<Keyring> | undefined
+
+  const load = (): Promise<Keyring> => {
+    ready ??= (async () => {
+      // Start the bus check first: its round trip overlaps loading the native module.
+      const probe = usesDbus ? probeSessionBus(options.dbusAddress, Math.min(PROBE_TIMEOUT_MS, timeoutMs)) : undefined
+      let keyring: Keyring
+      try {
+        keyring = createRequire(import.meta.url)('@napi-rs/keyring') as Keyring
+      } catch (error) {
+        await probe
+        throw new StoreUnavailableError(`Cannot load the OS keychain module (${oneLine(error)}).`, error)
+      }
+      if ((await probe) === 'timeout') {
+        throw new StoreUnavailableError(`Cannot use the OS keychain (${where}): the D-Bus session bus did not answer.`)
+      }
+      return keyring
+    })()
+    return ready
+  }
+
+  /** Runs one keychain operation, bounded by timeoutMs, with every failure made one clear line. */
+  async function call<T>(action: string, run: (keyring: Keyring, signal: AbortSignal) => Promise<T>): Promise<T> {
+    const keyring = await load()
+    const controller = new AbortController()
+    let timer: NodeJS.Timeout | undefined
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        controller.abort()
+        reject(new StoreUnavailableError(`Cannot ${action} the OS keychain (${where}): no answer within ${Math.round(timeoutMs / 1000)} s.`))
+      }, timeoutMs)
+    })
+    try {
+      return await Promise.race([run(keyring, controller.signal), timeout])
+    } catch (error) {
+      throw toStoreError(action, where, error)
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  const entry = (keyring: Keyring, key: string): AsyncEntry => new keyring.AsyncEntry(service, key, entryOptions)
+
+  return {
+    kind: 'keychain',
+    description: `${where}, service "${service}"`,
+    async get(key) {
+      const value = await call('read from', (keyring, signal) => entry(keyring, key).getPassword(signal))
+      return value ?? undefined
+    },
+    async set(key, value) {
+      await call('write to', (keyring, signal) => entry(keyring, key).setPassword(value, signal))
+    },
+    async delete(key) {
+      return call('delete from', (keyring, signal) => entry(keyring, key).deleteCredential(signal))
+    },
+    async list(prefix) {
+      // findCredentials talks to the Secret Service itself on Linux (it never falls back to the
+      // kernel keyring); it returns the secrets too, which we drop at once.
+      const found = await call('search', (keyring, signal) => keyring.findCredentialsAsync(service, undefined, signal))
+      return [...new Set(found.map((c) => c.account).filter((account) => account.startsWith(prefix)))].sort()
+    },
+  }
+}
+
+function keychainName(platform: NodeJS.Platform): string {
+  if (platform === 'darwin') return 'macOS Keychain'
+  if (platform === 'win32') return 'Windows Credential Manager'
+  return 'Secret Service'
+}
+
+/** The binding's errors, as one line that says what failed. */
+export function toStoreError(action: string, where: string, error: unknown): KeylessError {
+  if (error instanceof KeylessError) return error
+  const raw = oneLine(error)
+    .replace(/^Platform failure:\s*/i, '')
+    .replace(/^Couldn't access platform storage:\s*/i, '')
+  const reason = explain(raw)
+  if (reason === undefined) {
+    return new KeylessError(`Cannot ${action} the OS keychain (${where}): ${raw}.`, {code: 'StoreError', cause: error})
+  }
+  return new StoreUnavailableError(`Cannot ${action} the OS keychain (${where}): ${reason}.`, error)
+}
+
+function explain(raw: string): string | undefined {
+  if (/autolaunch|DBUS_SESSION_BUS_ADDRESS/i.test(raw)) return 'no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)'
+  if (/Failed to connect to (socket|address)|Connection refused|No such file or directory/i.test(raw)) {
+    return `cannot connect to the D-Bus session bus (${raw.replace(/^.*?(Failed to connect)/i, '$1')})`
+  }
+  if (/org\.freedesktop\.secrets|ServiceUnknown|No DBus session or Secret Service|no secret service provider/i.test(raw)) {
+    return 'no Secret Service on the session bus (start gnome-keyring, KWallet or KeePassXC)'
+  }
+  if (/prompt was dismissed|prompt dismissed/i.test(raw)) return 'the keyring is locked and the unlock prompt was dismissed'
+  if (/locked/i.test(raw)) return 'the keyring is locked'
+  if (/no result found/i.test(raw)) return 'the Secret Service has no default keyring to store into'
+  if (/Did not receive a reply|timed? ?out|disconnected/i.test(raw)) return `the Secret Service did not answer (${raw})`
+  if (/AbortError|aborted/i.test(raw)) return 'the call was cancelled'
+  if (/ambiguous|too long|longer than|encoding|not supported/i.test(raw)) return undefined
+  return raw
+}
+
+function oneLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error)
+  return message.replace(/\s+/g, ' ').trim().replace(/\.$/, '')
+}
