@@ -2,6 +2,7 @@
 // `npm test`: build, then run every test (mocha) against a real Secret Service. Extra arguments
 // go to mocha, e.g. `npm test -- test/store`. KEYLESS_SKIP_BUILD=1 skips the build.
 import {spawn, spawnSync} from 'node:child_process'
+import {existsSync, statSync} from 'node:fs'
 import {join, dirname} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {needsPrivateKeyring, runWithPrivateKeyring} from './with-keyring.mjs'
@@ -22,7 +23,11 @@ if (needsPrivateKeyring()) {
 
 function runMocha() {
   const mocha = join(root, 'node_modules', 'mocha', 'bin', 'mocha.js')
-  const child = spawn(process.execPath, [mocha, '--color', ...args], {cwd: root, stdio: ['inherit', 'pipe', 'inherit']})
+  // A folder argument means the tests in it (not every .ts file); no path means all tests.
+  const specs = args.filter((a) => !a.startsWith('-'))
+  const mochaArgs = args.map((a) => (specs.includes(a) && existsSync(a) && statSync(a).isDirectory() ? `${a.replace(/\/$/, '')}/**/*.test.ts` : a))
+  if (specs.length === 0) mochaArgs.push('test/**/*.test.ts')
+  const child = spawn(process.execPath, [mocha, '--color', ...mochaArgs], {cwd: root, stdio: ['inherit', 'pipe', 'inherit']})
   let tail = ''
   child.stdout.on('data', (chunk) => {
     process.stdout.write(chunk)
