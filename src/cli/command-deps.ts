@@ -5,7 +5,7 @@ import {createTokenProvider} from '../sso/token-provider.js'
 import type {LoginFlow} from '../sso/stored-items.js'
 import {openBrowser} from '../ui/open-browser.js'
 import {createClientFactory, type ClientFactory} from '../util/aws-clients.js'
-import {resolvePaths, type Paths} from '../util/paths.js'
+import {resolvePaths} from '../util/paths.js'
 
 /** Everything a command hands to domain code. Built once per command run by createAppDeps. */
 export interface AppDeps extends StoreDeps {
@@ -24,8 +24,6 @@ export interface AppDepsOptions {
   noBrowser?: boolean
   flow?: LoginFlow
 }
-
-type OpenStore = (env: NodeJS.ProcessEnv, paths: Paths) => SecretStore | Promise<SecretStore>
 
 /**
  * A SecretStore that opens the real one (keychain or encrypted file, per KEYLESS_STORE) on first
@@ -57,9 +55,8 @@ export async function createAppDeps(options: AppDepsOptions = {}): Promise<AppDe
   const env = {...process.env}
   const paths = resolvePaths(env)
   const stderr: Output = {write: (text) => void process.stderr.write(text), isTTY: Boolean(process.stderr.isTTY)}
-  const storeModule = '../store/open-store.js'
   const store = lazyStore(async () => {
-    const {openStore} = (await import(storeModule)) as {openStore: OpenStore}
+    const {openStore} = await import('../store/open-store.js')
     return openStore(env, paths)
   }, env.KEYLESS_STORE === 'file' ? 'file' : 'keychain')
   const base = {

@@ -1,5 +1,6 @@
 import type {SecretStore} from '../store/secret-store.js'
 import {storeKeys} from '../store/keys.js'
+import {getJson, setJson} from '../store/typed-store.js'
 import type {SsoSession} from './session-types.js'
 
 export type LoginFlow = 'device' | 'pkce'
@@ -33,57 +34,58 @@ const isString = (v: unknown): v is string => typeof v === 'string' && v.length 
 const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string')
 const isTime = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v)
 
-function parse(text: string | undefined): Record<string, unknown> | undefined {
-  if (text === undefined) return undefined
-  try {
-    const value: unknown = JSON.parse(text)
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined
-  } catch {
-    return undefined
-  }
+function isRegistration(v: unknown): v is StoredRegistration {
+  const r = v as Record<string, unknown> | null
+  return (
+    typeof r === 'object' && r !== null && isString(r.clientId) && isString(r.clientSecret) && isTime(r.expiresAt) &&
+    isStringArray(r.scopes) && isStringArray(r.grantTypes) && (r.flow === 'device' || r.flow === 'pkce') &&
+    isString(r.startUrl) && isString(r.region)
+  )
+}
+
+function isToken(v: unknown): v is StoredToken {
+  const t = v as Record<string, unknown> | null
+  return (
+    typeof t === 'object' && t !== null && typeof t.accessToken === 'string' && isTime(t.expiresAt) &&
+    isString(t.startUrl) && isString(t.region) && isStringArray(t.scopes) &&
+    (t.refreshToken === undefined || isString(t.refreshToken)) && Boolean(t.accessToken || t.refreshToken)
+  )
 }
 
 /** The stored registration, or undefined when missing or unreadable (a corrupt item is a miss). */
 export async function readRegistration(store: SecretStore, session: string): Promise<StoredRegistration | undefined> {
-  const v = parse(await store.get(storeKeys.registration(session)))
-  if (!v || !isString(v.clientId) || !isString(v.clientSecret) || !isTime(v.expiresAt)) return undefined
-  if (!isStringArray(v.scopes) || !isStringArray(v.grantTypes) || (v.flow !== 'device' && v.flow !== 'pkce')) return undefined
-  if (!isString(v.startUrl) || !isString(v.region)) return undefined
-  return {
-    clientId: v.clientId,
-    clientSecret: v.clientSecret,
-    expiresAt: v.expiresAt,
-    scopes: v.scopes,
-    flow: v.flow,
-    grantTypes: v.grantTypes,
-    startUrl: v.startUrl,
-    region: v.region,
+  const r = await getJson(store, storeKeys.registration(session), isRegistration)
+  return r && {
+    clientId: r.clientId,
+    clientSecret: r.clientSecret,
+    expiresAt: r.expiresAt,
+    scopes: r.scopes,
+    flow: r.flow,
+    grantTypes: r.grantTypes,
+    startUrl: r.startUrl,
+    region: r.region,
   }
 }
 
 export async function writeRegistration(store: SecretStore, session: string, registration: StoredRegistration): Promise<void> {
-  await store.set(storeKeys.registration(session), JSON.stringify(registration))
+  await setJson(store, storeKeys.registration(session), registration)
 }
 
 /** The stored token, or undefined when missing or unreadable. */
 export async function readToken(store: SecretStore, session: string): Promise<StoredToken | undefined> {
-  const v = parse(await store.get(storeKeys.token(session)))
-  if (!v || typeof v.accessToken !== 'string' || !isTime(v.expiresAt)) return undefined
-  if (!isString(v.startUrl) || !isString(v.region) || !isStringArray(v.scopes)) return undefined
-  if (v.refreshToken !== undefined && !isString(v.refreshToken)) return undefined
-  if (!v.accessToken && !v.refreshToken) return undefined
-  return {
-    accessToken: v.accessToken,
-    ...(v.refreshToken ? {refreshToken: v.refreshToken} : {}),
-    expiresAt: v.expiresAt,
-    startUrl: v.startUrl,
-    region: v.region,
-    scopes: v.scopes,
+  const t = await getJson(store, storeKeys.token(session), isToken)
+  return t && {
+    accessToken: t.accessToken,
+    ...(t.refreshToken ? {refreshToken: t.refreshToken} : {}),
+    expiresAt: t.expiresAt,
+    startUrl: t.startUrl,
+    region: t.region,
+    scopes: t.scopes,
   }
 }
 
 export async function writeToken(store: SecretStore, session: string, token: StoredToken): Promise<void> {
-  await store.set(storeKeys.token(session), JSON.stringify(token))
+  await setJson(store, storeKeys.token(session), token)
 }
 
 /** Whether a stored item was made for this session's current start URL and region. */

@@ -18,8 +18,6 @@ export interface TokenProviderOptions {
   platform?: NodeJS.Platform
 }
 
-type WithLock = <T>(name: string, fn: () => Promise<T>, options: {dir: string; timeoutMs?: number; staleMs?: number}) => Promise<T>
-
 /** Runs fn while holding the named cross-process lock. */
 export type RunLocked = <T>(name: string, fn: () => Promise<T>) => Promise<T>
 
@@ -53,9 +51,12 @@ export function createTokenProvider(deps: TokenProviderDeps, options: TokenProvi
   const lock: RunLocked =
     deps.lock ??
     (async (name, fn) => {
-      const lockModule = '../lock/with-lock.js'
-      const {withLock} = (await import(lockModule)) as {withLock: WithLock}
-      return withLock(name, fn, {dir: deps.paths.lockDir, timeoutMs: LOCK_TIMEOUT_MS})
+      const {withLock} = await import('../lock/with-lock.js')
+      return withLock(name, fn, {
+        dir: deps.paths.lockDir,
+        timeoutMs: LOCK_TIMEOUT_MS,
+        onWait: () => deps.stderr.write(`Another keyless process is signing in or refreshing (${name}); waiting for it…\n`),
+      })
     })
   const inflight = new Map<string, Promise<{token: StoredToken; source: TokenSource}>>()
 

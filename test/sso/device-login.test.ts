@@ -87,7 +87,7 @@ describe('sso/device-login', () => {
     f.oidc.devicePolls.push('invalid_client')
     const error = await failureOf(deviceLogin(session, {}, f.deps))
     expect(error.line).to.match(/InvalidClientException: Client registration has expired.*removed.*Run `keyless login --session corp` again/)
-    expect(f.store.items.has(storeKeys.registration('corp'))).to.equal(false)
+    expect(await f.store.get(storeKeys.registration('corp'))).to.equal(undefined)
   })
 
   it('reuses the stored registration, and renews it an hour before it expires', async () => {
@@ -104,7 +104,7 @@ describe('sso/device-login', () => {
 
   it('treats a corrupt registration item as a miss', async () => {
     const f = fakeDeps()
-    f.store.items.set(storeKeys.registration('corp'), '{not json')
+    await f.store.set(storeKeys.registration('corp'), '{not json')
     await deviceLogin(session, {}, f.deps)
     expect(f.oidc.count('RegisterClientCommand')).to.equal(1)
   })

@@ -1,6 +1,6 @@
 import type {SSOOIDCClient} from '@aws-sdk/client-sso-oidc'
 import type {Output} from '../../src/deps.js'
-import type {SecretStore} from '../../src/store/secret-store.js'
+import {createMemoryStore} from '../../src/store/memory-store.js'
 import type {ClientFactory} from '../../src/util/aws-clients.js'
 import type {TokenProviderDeps} from '../../src/sso/token-provider.js'
 import type {SsoSession} from '../../src/sso/session-types.js'
@@ -24,20 +24,6 @@ export function fakeClock(start = Date.UTC(2026, 0, 1)) {
 export function bufferOutput(isTTY = false): Output & {text: () => string} {
   let text = ''
   return {isTTY, write: (s: string) => void (text += s), text: () => text}
-}
-
-/** A map-backed SecretStore (the unit-test store). */
-export function memoryStore(): SecretStore & {items: Map<string, string>} {
-  const items = new Map<string, string>()
-  return {
-    kind: 'memory',
-    description: 'in memory (test)',
-    items,
-    get: async (k) => items.get(k),
-    set: async (k, v) => void items.set(k, v),
-    delete: async (k) => items.delete(k),
-    list: async (prefix) => [...items.keys()].filter((k) => k.startsWith(prefix)).sort(),
-  }
 }
 
 /** An SDK-shaped OIDC error: name, error, error_description, and the SDK's useless message. */
@@ -173,7 +159,7 @@ export const session: SsoSession = {name: 'corp', startUrl: 'https://d-123456789
 export function fakeDeps(options: {env?: NodeJS.ProcessEnv} = {}) {
   const clock = fakeClock()
   const oidc = fakeOidc(clock)
-  const store = memoryStore()
+  const store = createMemoryStore()
   const stderr = bufferOutput()
   const lock = inProcessLock()
   const browser: string[] = []

@@ -87,7 +87,7 @@ describe('sso/token-provider', () => {
     expect(error).to.be.instanceOf(LoginRequiredError)
     expect((error as KeylessError).exit).to.equal(ExitCode.loginRequired)
     expect((error as KeylessError).line).to.include('Run `keyless login --session corp`.')
-    expect(f.store.items.has(storeKeys.token('corp'))).to.equal(false)
+    expect(await f.store.get(storeKeys.token('corp'))).to.equal(undefined)
     expect(f.browser).to.deep.equal([])
   })
 
@@ -165,7 +165,7 @@ describe('sso/token-provider', () => {
     await writeToken(f.store, 'corp', storedToken(f.clock.t, {refreshToken: undefined}))
     const tokens = createTokenProvider(f.deps, {noLogin: true})
     await tokens.invalidate(session, await tokens.get(session))
-    expect(f.store.items.has(storeKeys.token('corp'))).to.equal(false)
+    expect(await f.store.get(storeKeys.token('corp'))).to.equal(undefined)
     const error = await tokens.get(session).catch((e: unknown) => e)
     expect(error).to.be.instanceOf(LoginRequiredError)
   })
@@ -187,5 +187,26 @@ describe('sso/token-provider', () => {
     expect((await tokens.get(session)).accessToken).to.equal('old-access-SECRETAT')
     f.clock.t += minutes(4) + 30_000
     expect(await tokens.get(session).catch((e: unknown) => e)).to.be.instanceOf(LoginRequiredError)
+  })
+})
+
+describe('sso/token-provider with the real cross-process lock', () => {
+  it('two providers (as two processes would) share one login through withLock in paths.lockDir', async () => {
+    const {mkdtemp, rm} = await import('node:fs/promises')
+    const {tmpdir} = await import('node:os')
+    const {join} = await import('node:path')
+    const dir = await mkdtemp(join(tmpdir(), 'keyless-lock-'))
+    try {
+      const f = fakeDeps()
+      f.oidc.devicePolls.push('pending', 'pending')
+      const deps = {...f.deps, lock: undefined, paths: {...f.deps.paths, lockDir: join(dir, 'locks')}}
+      const [a, b] = await Promise.all([createTokenProvider(deps, {noLogin: false}).get(session), createTokenProvider(deps, {noLogin: false}).get(session)])
+      expect(a.accessToken).to.equal(b.accessToken)
+      expect(f.oidc.count('StartDeviceAuthorizationCommand')).to.equal(1)
+      expect(f.browser).to.have.length(1)
+      expect(f.stderr.text()).to.include('Another keyless process is signing in or refreshing')
+    } finally {
+      await rm(dir, {recursive: true, force: true})
+    }
   })
 })

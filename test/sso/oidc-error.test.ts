@@ -1,0 +1,24 @@
+import {expect} from 'chai'
+import {describeOidcError, isNetworkError, isOidcError} from '../../src/sso/oidc-error.js'
+import {oidcError} from './fakes.js'
+
+describe('sso/oidc-error', () => {
+  it('reports the error name and error_description, not the SDK message "UnknownError"', () => {
+    const e = oidcError('InvalidClientException', 'invalid_client', 'Client registration has expired')
+    expect(e.message).to.equal('UnknownError')
+    expect(describeOidcError(e)).to.equal('InvalidClientException: Client registration has expired')
+    expect(describeOidcError(Object.assign(new Error('UnknownError'), {name: 'SlowDownException'}))).to.equal('SlowDownException')
+  })
+
+  it('recognises an error by SDK name or by the wire error code', () => {
+    expect(isOidcError({name: 'AuthorizationPendingException'}, 'AuthorizationPendingException')).to.equal(true)
+    expect(isOidcError({name: 'Error', error: 'authorization_pending'}, 'AuthorizationPendingException')).to.equal(true)
+    expect(isOidcError({name: 'Error', error: 'slow_down'}, 'SlowDownException')).to.equal(true)
+    expect(isOidcError({name: 'Error', error: 'access_denied'}, 'SlowDownException')).to.equal(false)
+  })
+
+  it('tells network faults apart', () => {
+    expect(isNetworkError(Object.assign(new Error('x'), {code: 'ECONNREFUSED'}))).to.equal(true)
+    expect(isNetworkError(oidcError('InvalidGrantException', 'invalid_grant', 'x'))).to.equal(false)
+  })
+})
