@@ -1,4 +1,5 @@
 import type {SSOOIDCClient} from '@aws-sdk/client-sso-oidc'
+import type {SSOClient} from '@aws-sdk/client-sso'
 import type {Output} from '../../src/deps.js'
 import {createMemoryStore} from '../../src/store/memory-store.js'
 import type {ClientFactory} from '../../src/util/aws-clients.js'
@@ -55,6 +56,8 @@ export function fakeOidc(clock: {now: () => number}) {
     registrationSeconds: 90 * 24 * 3600,
     tokenSeconds: 3600,
     refreshable: true,
+    /** The portal answers with a connection refused. */
+    portalDown: false,
     /** Tokens handed out, in order. */
     issued: [] as {accessToken: string; refreshToken?: string}[],
     count: (op: string, grant?: string) => fake.calls.filter((c) => c.op === op && (grant === undefined || c.input.grantType === grant)).length,
@@ -121,9 +124,14 @@ export function fakeOidc(clock: {now: () => number}) {
   }
   fake.clients = {
     oidc: async () => client as unknown as SSOOIDCClient,
-    portal: async () => {
-      throw new Error('fake: no portal')
-    },
+    portal: async () =>
+      ({
+        send: async (command: {constructor: {name: string}; input: Record<string, unknown>}) => {
+          fake.calls.push({op: command.constructor.name, input: command.input, at: clock.now()})
+          if (fake.portalDown) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), {code: 'ECONNREFUSED'})
+          return {}
+        },
+      }) as unknown as SSOClient,
     sts: async () => {
       throw new Error('fake: no sts')
     },
@@ -156,14 +164,14 @@ export function inProcessLock() {
 export const session: SsoSession = {name: 'corp', startUrl: 'https://d-1234567890.awsapps.com/start', region: 'eu-west-1', scopes: ['sso:account:access']}
 
 /** Everything the sign-in code needs, faked. */
-export function fakeDeps(options: {env?: NodeJS.ProcessEnv} = {}) {
+export function fakeDeps(options: {env?: NodeJS.ProcessEnv; home?: string} = {}) {
   const clock = fakeClock()
   const oidc = fakeOidc(clock)
   const store = createMemoryStore()
   const stderr = bufferOutput()
   const lock = inProcessLock()
   const browser: string[] = []
-  const env = options.env ?? {HOME: '/nonexistent-home'}
+  const env = options.env ?? {HOME: options.home ?? '/nonexistent-home'}
   const deps: TokenProviderDeps = {
     now: clock.now,
     sleep: clock.sleep,

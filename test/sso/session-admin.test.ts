@@ -1,0 +1,172 @@
+import {expect} from 'chai'
+import {mkdir, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {ExitCode, KeylessError, UsageError} from '../../src/errors.js'
+import {storeKeys} from '../../src/store/keys.js'
+import {configureSession} from '../../src/sso/configure-session.js'
+import {deviceLogin} from '../../src/sso/device-login.js'
+import {logoutSession} from '../../src/sso/logout-session.js'
+import {nodeSupport, sessionStatus} from '../../src/sso/session-status.js'
+import {writeToken} from '../../src/sso/stored-items.js'
+import {formatStatus} from '../../src/ui/format-status.js'
+import {fakeDeps, session} from './fakes.js'
+
+const CONFIG = `# my config\n[profile dev]\nregion = eu-west-1\n\n[sso-session corp]\nsso_start_url = ${session.startUrl}\nsso_region = ${session.region}\nsso_registration_scopes = sso:account:access\n\n[sso-session lab]\nsso_start_url = https://lab.awsapps.com/start\nsso_region = us-east-1\n`
+
+describe('sso session administration (configure, logout, status)', () => {
+  let home: string
+  beforeEach(async () => {
+    home = await mkdtemp(join(tmpdir(), 'keyless-admin-'))
+    await mkdir(join(home, '.aws'))
+    await writeFile(join(home, '.aws', 'config'), CONFIG)
+  })
+  afterEach(() => rm(home, {recursive: true, force: true}))
+
+  async function signedIn() {
+    const f = fakeDeps({home})
+    await deviceLogin(session, {}, f.deps).then((t) => writeToken(f.store, 'corp', t))
+    await f.store.set(storeKeys.role('corp', '111111111111', 'Admin'), JSON.stringify({accessKeyId: 'ASIA1', secretAccessKey: 'sk-SECRET', sessionToken: 'st-SECRET', expiresAt: f.clock.t + 50 * 60_000}))
+    await f.store.set(storeKeys.role('corp', '222222222222', 'Read'), JSON.stringify({accessKeyId: 'ASIA2', secretAccessKey: 'sk-SECRET', sessionToken: 'st-SECRET', expiresAt: f.clock.t + 20 * 60_000}))
+    await f.store.set(storeKeys.role('corp', '333333333333', 'Old'), JSON.stringify({accessKeyId: 'ASIA3', secretAccessKey: 'sk-SECRET', sessionToken: 'st-SECRET', expiresAt: f.clock.t - 1}))
+    await f.store.set(storeKeys.role('lab', '444444444444', 'Dev'), JSON.stringify({accessKeyId: 'ASIA4', secretAccessKey: 'sk-SECRET', sessionToken: 'st-SECRET', expiresAt: f.clock.t + 60 * 60_000}))
+    await f.store.set(storeKeys.token('corp-other'), '{"other": true}')
+    return f
+  }
+
+  describe('status', () => {
+    it('reports token, refreshability, registration and cached role credentials per session, and no secret', async () => {
+      const f = await signedIn()
+      const result = await sessionStatus({nodeVersion: 'v22.1.0'}, f.deps)
+      const corp = result.sessions.find((s) => s.session === 'corp')!
+      expect(corp).to.deep.include({configured: true, startUrl: session.startUrl, region: session.region})
+      expect(corp.token).to.deep.equal({state: 'valid', expiresAt: new Date(f.clock.t + 3600_000).toISOString(), secondsLeft: 3600, refreshable: true})
+      expect(corp.registration.secondsLeft).to.equal(90 * 24 * 3600 - 5)
+      expect(corp.roleCredentials).to.deep.equal({count: 2, expired: 1, soonestExpiry: new Date(f.clock.t + 20 * 60_000).toISOString(), soonestSecondsLeft: 1200})
+      const lab = result.sessions.find((s) => s.session === 'lab')!
+      expect(lab.token).to.deep.equal({state: 'none', refreshable: false})
+      expect(lab.roleCredentials.count).to.equal(1)
+      expect(result.store.kind).to.equal('memory')
+      expect(result.node).to.deep.equal({version: 'v22.1.0', supported: true})
+      const text = formatStatus(result) + JSON.stringify(result)
+      expect(text).not.to.match(/SECRET/)
+      expect(formatStatus(result)).to.include('valid, 1h left').and.include('refreshable').and.include('2, soonest expiry in 20m').and.include('secret store: memory')
+    })
+
+    it('says expiring and expired, and notes an old Node once', async () => {
+      const f = await signedIn()
+      f.clock.t += 50 * 60_000
+      let corp = (await sessionStatus({nodeVersion: 'v20.20.2'}, f.deps)).sessions[0]
+      expect(corp.token.state).to.equal('expiring')
+      f.clock.t += 20 * 60_000
+      const result = await sessionStatus({nodeVersion: 'v20.20.2'}, f.deps)
+      corp = result.sessions[0]
+      expect(corp.token.state).to.equal('expired')
+      expect(formatStatus(result)).to.include('expired 10m ago; refreshable')
+      expect(result.node.supported).to.equal(false)
+      expect(result.node.note).to.include('Node.js 22').and.include('January 2027')
+      expect(nodeSupport('v24.0.0').supported).to.equal(true)
+    })
+  })
+
+  describe('logout', () => {
+    it('ends the portal session with the token and removes every secret of that session only', async () => {
+      const f = await signedIn()
+      const token = f.oidc.issued[0].accessToken
+      const [result] = await logoutSession({session: 'corp'}, f.deps)
+      expect(result).to.deep.equal({session: 'corp', portal: 'ended', removed: 5})
+      expect(f.oidc.calls.find((c) => c.op === 'LogoutCommand')?.input).to.deep.equal({accessToken: token})
+      expect(await f.store.list('')).to.deep.equal([storeKeys.role('lab', '444444444444', 'Dev'), storeKeys.token('corp-other')])
+      expect(f.stderr.text()).to.include('Logged out of session "corp": 5 secrets removed')
+    })
+
+    it('is best effort when the portal cannot be reached, and says so', async () => {
+      const f = await signedIn()
+      f.oidc.portalDown = true
+      const [result] = await logoutSession({session: 'corp'}, f.deps)
+      expect(result.portal).to.equal('unreachable')
+      expect(result.removed).to.equal(5)
+      expect(f.stderr.text()).to.include('Could not reach the AWS access portal').and.include('removing the local secrets anyway')
+    })
+
+    it('--all covers configured sessions and sessions only left in the store', async () => {
+      const f = await signedIn()
+      const results = await logoutSession({all: true}, f.deps)
+      expect(results.map((r) => r.session)).to.deep.equal(['corp', 'lab', 'corp-other'])
+      expect(await f.store.list('')).to.deep.equal([])
+    })
+
+    it('needs a session name when several are configured, and changes nothing', async () => {
+      const f = await signedIn()
+      const before = await f.store.list('')
+      const error = await logoutSession({}, f.deps).catch((e: unknown) => e)
+      expect(error).to.be.instanceOf(UsageError)
+      expect((error as KeylessError).line).to.include('corp, lab')
+      expect(await f.store.list('')).to.deep.equal(before)
+    })
+
+    it('refreshes an expired token to end the portal session', async () => {
+      const f = await signedIn()
+      f.clock.t += 2 * 3600_000
+      const [result] = await logoutSession({session: 'corp'}, f.deps)
+      expect(result.portal).to.equal('ended')
+      expect(f.oidc.count('CreateTokenCommand', 'refresh_token')).to.equal(1)
+      expect(await f.store.get(storeKeys.token('corp'))).to.equal(undefined)
+    })
+  })
+
+  describe('configure', () => {
+    const base = (f: ReturnType<typeof fakeDeps>, isInteractive = false, prompted: unknown[] = []) => ({
+      paths: f.deps.paths,
+      stderr: f.stderr,
+      isInteractive,
+      prompt: async (given: object, defaults: object) => {
+        prompted.push({given, defaults})
+        return {name: 'new', startUrl: 'https://new.awsapps.com/start', region: 'ap-southeast-2', scopes: ['sso:account:access']}
+      },
+    })
+
+    it('adds a session by flags, keeping every other byte', async () => {
+      const f = fakeDeps({home})
+      const result = await configureSession({name: 'new', startUrl: 'https://new.awsapps.com/start', region: 'eu-central-1'}, base(f))
+      expect(result).to.deep.include({created: true, changed: true, scopes: ['sso:account:access']})
+      const text = await readFile(join(home, '.aws', 'config'), 'utf8')
+      expect(text.startsWith(CONFIG)).to.equal(true)
+      expect(text).to.include('[sso-session new]\nsso_start_url = https://new.awsapps.com/start\nsso_region = eu-central-1\nsso_registration_scopes = sso:account:access\n')
+    })
+
+    it('edits an existing session keeping the values not given', async () => {
+      const f = fakeDeps({home})
+      const result = await configureSession({name: 'corp', region: 'eu-north-1'}, base(f))
+      expect(result).to.deep.include({startUrl: session.startUrl, region: 'eu-north-1', created: false, changed: true})
+    })
+
+    it('without a terminal, names the missing flags and changes nothing', async () => {
+      const f = fakeDeps({home})
+      const error = (await configureSession({name: 'x'}, base(f)).catch((e: unknown) => e)) as KeylessError
+      expect(error.exit).to.equal(ExitCode.usage)
+      expect(error.line).to.match(/^Missing --start-url, --region/)
+      expect(await readFile(join(home, '.aws', 'config'), 'utf8')).to.equal(CONFIG)
+    })
+
+    it('rejects a bad start URL or region without touching the file', async () => {
+      const f = fakeDeps({home})
+      for (const input of [{name: 'x', startUrl: 'http://evil.example/start', region: 'eu-west-1'}, {name: 'x', startUrl: 'https://a.awsapps.com/start', region: 'mars-1'}]) {
+        const error = (await configureSession(input, base(f)).catch((e: unknown) => e)) as KeylessError
+        expect(error.exit).to.equal(ExitCode.usage)
+      }
+      expect(await readFile(join(home, '.aws', 'config'), 'utf8')).to.equal(CONFIG)
+    })
+
+    it('on a terminal, asks for what is missing with the current values as defaults', async () => {
+      const f = fakeDeps({home})
+      const prompted: unknown[] = []
+      await configureSession({name: 'corp', startUrl: undefined}, {...base(f, true, prompted)}).catch(() => {})
+      // corp is complete from the file: no prompt needed
+      expect(prompted).to.deep.equal([])
+      await configureSession({}, base(f, true, prompted))
+      expect(prompted).to.have.length(1)
+      expect(await readFile(join(home, '.aws', 'config'), 'utf8')).to.include('[sso-session new]')
+    })
+  })
+})
