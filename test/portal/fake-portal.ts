@@ -1,0 +1,87 @@
+import {ListAccountRolesCommand, ListAccountsCommand, type SSOClient} from '@aws-sdk/client-sso'
+import type {VirtualClock} from './virtual-clock.js'
+
+export interface FakeAccount {
+  accountId: string
+  accountName: string
+  roles: string[]
+}
+
+export interface FakePortalOptions {
+  accounts: FakeAccount[]
+  latencyMs?: number
+  /** ListAccountRoles requests accepted per sliding second (as the emulator and AWS do); beyond: 429. */
+  rolesPerSecond?: number
+  /** Fail the next N ListAccountRoles requests with a 500. */
+  fail500?: number
+  /** Tokens the portal accepts (default: any). */
+  validTokens?: Set<string>
+}
+
+function awsError(name: string, status: number): Error {
+  return Object.assign(new Error(name), {name, $metadata: {httpStatusCode: status}, $fault: status >= 500 ? 'server' : 'client'})
+}
+
+/** An SSOClient stand-in with the portal's paging, sliding-window throttling and bearer check. */
+export function fakePortal(clock: VirtualClock, options: FakePortalOptions) {
+  const accepted: number[] = []
+  const counts = {ListAccounts: 0, ListAccountRoles: 0, throttled: 0, unauthorized: 0, maxResults: new Set<number>()}
+  let fail500 = options.fail500 ?? 0
+  const page = <T>(list: T[], max: number, token?: string) => {
+    const start = token ? Number(token) : 0
+    const end = start + max
+    return {items: list.slice(start, end), next: end < list.length ? String(end) : undefined}
+  }
+  const client = {
+    async send(command: unknown) {
+      await clock.sleep(options.latencyMs ?? 0)
+      if (command instanceof ListAccountsCommand) {
+        counts.ListAccounts++
+        const input = command.input
+        counts.maxResults.add(input.maxResults ?? 0)
+        if (options.validTokens && !options.validTokens.has(input.accessToken ?? '')) {
+          counts.unauthorized++
+          throw awsError('UnauthorizedException', 401)
+        }
+        const p = page(options.accounts, input.maxResults ?? 20, input.nextToken)
+        return {accountList: p.items.map((a) => ({accountId: a.accountId, accountName: a.accountName})), nextToken: p.next}
+      }
+      if (command instanceof ListAccountRolesCommand) {
+        counts.ListAccountRoles++
+        const input = command.input
+        counts.maxResults.add(input.maxResults ?? 0)
+        if (options.validTokens && !options.validTokens.has(input.accessToken ?? '')) {
+          counts.unauthorized++
+          throw awsError('UnauthorizedException', 401)
+        }
+        if (fail500 > 0) {
+          fail500--
+          throw awsError('InternalServerException', 500)
+        }
+        if (options.rolesPerSecond !== undefined) {
+          const now = clock.now()
+          while (accepted.length > 0 && now - accepted[0] >= 1000) accepted.shift()
+          if (accepted.length >= options.rolesPerSecond) {
+            counts.throttled++
+            throw awsError('TooManyRequestsException', 429)
+          }
+          accepted.push(now)
+        }
+        const account = options.accounts.find((a) => a.accountId === input.accountId)
+        if (!account) throw awsError('ResourceNotFoundException', 404)
+        const p = page(account.roles, input.maxResults ?? 20, input.nextToken)
+        return {roleList: p.items.map((roleName) => ({roleName, accountId: account.accountId})), nextToken: p.next}
+      }
+      throw new Error('fake portal: unexpected command')
+    },
+  }
+  return {client: client as unknown as SSOClient, counts}
+}
+
+export function makeAccounts(count: number, roles: number): FakeAccount[] {
+  return Array.from({length: count}, (_, i) => ({
+    accountId: String(100_000_000_000 + i),
+    accountName: `acct-${i}`,
+    roles: Array.from({length: roles}, (_, r) => `Role${r}`),
+  }))
+}
