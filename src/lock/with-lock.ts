@@ -131,6 +131,8 @@ async function tryAcquire(path: string, owner: LockOwner, dir: string): Promise<
   try {
     await writeFile(join(path, OWNER_FILE), JSON.stringify(owner), {mode: 0o600})
   } catch (error) {
+    // ENOENT: someone removed our fresh directory (it can only look stale by a clock jump): retry.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false
     await rm(path, {recursive: true, force: true}).catch(() => {})
     throw lockError(path, error)
   }
@@ -210,7 +212,8 @@ function lockTimeout(name: string, path: string, timeoutMs: number, owner: LockO
   const holder = owner
     ? ` held by process ${owner.pid}${owner.host === hostname() ? '' : ` on ${owner.host}`} since ${new Date(owner.since).toISOString()}`
     : ''
-  return new KeylessError(`Timed out after ${Math.round(timeoutMs / 1000)} s waiting for the lock "${name}"${holder}.`, {
+  const seconds = timeoutMs / 1000
+  return new KeylessError(`Timed out after ${Number.isInteger(seconds) ? seconds : seconds.toFixed(1)} s waiting for the lock "${name}"${holder}.`, {
     code: 'LockTimeout',
     hint: `If no other keyless process is running, remove ${path} and try again.`,
   })

@@ -1,0 +1,271 @@
+import {expect} from 'chai'
+import {execFile, spawn} from 'node:child_process'
+import {randomBytes} from 'node:crypto'
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {createServer, type Server} from 'node:net'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+import {promisify} from 'node:util'
+import {ExitCode, KeylessError, StoreUnavailableError} from '../../src/errors.js'
+import {busTarget} from '../../src/store/probe-session-bus.js'
+import {createKeychainStore, toStoreError} from '../../src/store/keychain-store.js'
+import type {SecretStore} from '../../src/store/secret-store.js'
+import {describeSecretStoreContract} from './secret-store-contract.js'
+
+const childScript = fileURLToPath(new URL('store-child.mjs', import.meta.url))
+
+function requireRealKeyring(): void {
+  if (process.env.KEYLESS_TEST_KEYRING !== 'gnome-keyring' || !process.env.DBUS_SESSION_BUS_ADDRESS) {
+    throw new Error(
+      'The keychain tests need the real gnome-keyring Secret Service that `npm test` starts (KEYLESS_TEST_KEYRING=gnome-keyring): run them through `npm test -- test/store`.',
+    )
+  }
+}
+
+const newService = () => `keyless-test-${process.pid}-${randomBytes(4).toString('hex')}`
+
+function keychainStore(service: string): SecretStore {
+  return createKeychainStore({service, dbusAddress: process.env.DBUS_SESSION_BUS_ADDRESS})
+}
+
+async function removeAll(store: SecretStore): Promise<void> {
+  for (const key of await store.list('')) await store.delete(key)
+}
+
+describeSecretStoreContract('keychain', async () => {
+  requireRealKeyring()
+  const service = newService()
+  const store = keychainStore(service)
+  return {store, reopen: () => keychainStore(service), cleanup: () => removeAll(store)}
+})
+
+interface ChildResult {
+  ok: boolean
+  value?: unknown
+  name?: string
+  code?: string
+  exit?: number
+  line?: string
+  ms: number
+  wallMs: number
+}
+
+/** Runs store-child.mjs `keychain OP KEY` (optionally wrapped, e.g. in dbus-run-session). */
+function runChild(env: NodeJS.ProcessEnv, args: string[], wrap: string[] = []): Promise<ChildResult> {
+  const started = Date.now()
+  const command = [...wrap, process.execPath, '--import', 'tsx', childScript, 'keychain', ...args]
+  return new Promise((resolve, reject) => {
+    const proc = spawn(command[0], command.slice(1), {env: {...env, KEYLESS_STORE_CHILD: '1'}, stdio: ['ignore', 'pipe', 'pipe']})
+    let out = ''
+    let err = ''
+    proc.stdout.on('data', (d) => (out += d))
+    proc.stderr.on('data', (d) => (err += d))
+    const killer = setTimeout(() => proc.kill('SIGKILL'), 40_000)
+    proc.on('exit', () => {
+      clearTimeout(killer)
+      const line = out.split('\n').find((l) => l.startsWith('{'))
+      if (!line) return reject(new Error(`child printed no result; stderr: ${err}`))
+      resolve({...(JSON.parse(line) as ChildResult), wallMs: Date.now() - started})
+    })
+  })
+}
+
+/** Runs a command that runs store-child.mjs several times; one result per JSON line. */
+function runScript(env: NodeJS.ProcessEnv, command: string[]): Promise<ChildResult[]> {
+  return new Promise((resolve) => {
+    const proc = spawn(command[0], command.slice(1), {env: {...env, KEYLESS_STORE_CHILD: '1'}, stdio: ['ignore', 'pipe', 'pipe']})
+    let out = ''
+    proc.stdout.on('data', (d) => (out += d))
+    const killer = setTimeout(() => proc.kill('SIGKILL'), 40_000)
+    proc.on('exit', () => {
+      clearTimeout(killer)
+      resolve(out.split('\n').filter((l) => l.startsWith('{')).map((l) => ({...(JSON.parse(l) as ChildResult), wallMs: 0})))
+    })
+  })
+}
+
+function expectUnavailableLine(result: ChildResult, reason: RegExp): void {
+  expect(result.ok, JSON.stringify(result)).to.equal(false)
+  expect(result.code).to.equal('StoreUnavailable')
+  expect(result.exit).to.equal(ExitCode.storeUnavailable)
+  expect(result.line).to.not.include('\n')
+  expect(result.line).to.match(/^Cannot (read from|write to|delete from|search) the OS keychain \(Secret Service\): /)
+  expect(result.line).to.match(reason)
+  expect(result.line).to.include('KEYLESS_STORE=file')
+}
+
+function withoutBus(): NodeJS.ProcessEnv {
+  const env = {...process.env}
+  for (const key of ['DBUS_SESSION_BUS_ADDRESS', 'DISPLAY', 'WAYLAND_DISPLAY', 'XDG_RUNTIME_DIR']) delete env[key]
+  return env
+}
+
+describe('createKeychainStore on the real Secret Service', function () {
+  this.timeout(60_000)
+  before(requireRealKeyring)
+
+  it('files each item in the Secret Service under the service and key (secret-tool sees it)', async () => {
+    const service = newService()
+    const store = keychainStore(service)
+    try {
+      await store.set('token/visible', 'proof-of-secret-service')
+      const {stdout, stderr} = await promisify(execFile)('secret-tool', ['search', '--all', 'service', service])
+      const text = stdout + stderr
+      expect(text).to.include(`attribute.service = ${service}`)
+      expect(text).to.include('attribute.username = token/visible')
+      expect(text).to.include('secret = proof-of-secret-service')
+      expect(store.description).to.equal(`Secret Service, service "${service}"`)
+    } finally {
+      await removeAll(store)
+    }
+  })
+
+  it('keeps services apart: another service neither sees nor lists our items', async () => {
+    const a = keychainStore(newService())
+    const b = keychainStore(newService())
+    try {
+      await a.set('token/dev', 'a-only')
+      expect(await b.get('token/dev')).to.equal(undefined)
+      expect(await b.list('')).to.deep.equal([])
+    } finally {
+      await removeAll(a)
+    }
+  })
+
+  it('serves a read in a fresh process through openStore and KEYLESS_KEYCHAIN_SERVICE', async () => {
+    const service = newService()
+    const store = keychainStore(service)
+    try {
+      await store.set('role/dev/111111111111/Admin', '{"k":"v"}')
+      const result = await runChild({...process.env, KEYLESS_KEYCHAIN_SERVICE: service}, ['get', 'role/dev/111111111111/Admin'])
+      expect(result).to.include({ok: true, value: '{"k":"v"}'})
+    } finally {
+      await removeAll(store)
+    }
+  })
+})
+
+describe('createKeychainStore when the keychain cannot be used', function () {
+  this.timeout(60_000)
+  let scratch: string
+  before(() => {
+    scratch = mkdtempSync(join(tmpdir(), 'keyless-keychain-'))
+  })
+  after(() => rmSync(scratch, {recursive: true, force: true}))
+
+  it('fails fast, in one line naming KEYLESS_STORE=file, when the bus socket does not exist', async () => {
+    const env = {...withoutBus(), DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(scratch, 'no-such-bus')}`}
+    for (const op of ['get', 'set', 'delete', 'list']) {
+      const result = await runChild(env, [op, 'token/dev', 'v'])
+      expectUnavailableLine(result, /cannot connect to the D-Bus session bus .*No such file or directory/)
+      expect(result.ms, op).to.be.below(1_000)
+    }
+  })
+
+  it('says so when there is no session bus at all', async () => {
+    const result = await runChild(withoutBus(), ['get', 'token/dev'])
+    expectUnavailableLine(result, /no D-Bus session bus \(DBUS_SESSION_BUS_ADDRESS is not set\)/)
+    expect(result.ms).to.be.below(1_000)
+  })
+
+  it('says so when the session bus has no Secret Service', async () => {
+    const config = join(scratch, 'session-without-secret-service.conf')
+    writeFileSync(
+      config,
+      `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:tmpdir=${scratch}</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default"><allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/><allow own="*"/></policy>
+</busconfig>
+`,
+    )
+    const wrap = ['dbus-run-session', `--config-file=${config}`, '--']
+    for (const op of ['get', 'list']) {
+      const result = await runChild(withoutBus(), [op, 'token/dev'], wrap)
+      expectUnavailableLine(result, /no Secret Service on the session bus/)
+      expect(result.ms, op).to.be.below(3_000)
+    }
+  })
+
+  it('says so, instead of hanging, when the bus accepts connections but never answers', async () => {
+    const socket = join(scratch, 'silent-bus')
+    const server: Server = createServer(() => {}).listen(socket)
+    await new Promise((resolve) => server.once('listening', resolve))
+    try {
+      const env = {...withoutBus(), DBUS_SESSION_BUS_ADDRESS: `unix:path=${socket}`}
+      const result = await runChild(env, ['get', 'token/dev'])
+      expect(result.line).to.match(/the D-Bus session bus did not answer/)
+      expect(result.code).to.equal('StoreUnavailable')
+      expect(result.line).to.include('KEYLESS_STORE=file')
+      expect(result.ms).to.be.within(2_500, 6_000)
+    } finally {
+      server.close()
+    }
+  })
+
+  it('says the keyring is locked (no hang, no silent "not found") when unlocking is refused', async () => {
+    // A private gnome-keyring: an item is written, the keyring locked, then read and written again.
+    // With no display the unlock prompt cannot show, so gnome-keyring reports it dismissed.
+    const home = mkdtempSync(join(scratch, 'home-'))
+    const lock =
+      'dbus-send --session --print-reply --dest=org.freedesktop.secrets /org/freedesktop/secrets ' +
+      'org.freedesktop.Secret.Service.Lock array:objpath:/org/freedesktop/secrets/collection/login >/dev/null'
+    const child = (...args: string[]) => [process.execPath, '--import', 'tsx', childScript, 'keychain', ...args].map((a) => `'${a}'`).join(' ')
+    const script = [
+      `printf '\\n' | gnome-keyring-daemon --unlock --components=secrets >/dev/null`,
+      `${child('set', 'token/dev', 'before-lock')} >/dev/null`,
+      lock,
+      child('get', 'token/dev'),
+      child('set', 'token/other', 'v'),
+    ].join(' && ')
+    const results = await runScript({...withoutBus(), HOME: home, KEYLESS_TEST_TIMEOUT_MS: '8000'}, ['dbus-run-session', '--', 'sh', '-c', script])
+    expect(results).to.have.length(2)
+    for (const result of results) {
+      expectUnavailableLine(result, /the keyring is locked/)
+      expect(result.ms).to.be.below(8_000)
+    }
+  })
+})
+
+describe('keychain errors as one line', () => {
+  const cases: Array<[string, RegExp]> = [
+    [
+      'Platform failure: DBus error: Using X11 for dbus-daemon autolaunch was disabled at compile time, set your DBUS_SESSION_BUS_ADDRESS instead',
+      /no D-Bus session bus/,
+    ],
+    ['Platform failure: DBus error: Failed to connect to socket /x: Connection refused', /cannot connect to the D-Bus session bus \(Failed to connect to socket \/x: Connection refused\)/],
+    ['zbus error: org.freedesktop.DBus.Error.ServiceUnknown: The name org.freedesktop.secrets was not provided by any .service files', /no Secret Service on the session bus/],
+    ["Couldn't access platform storage: Secret Service: unlock prompt was dismissed", /the keyring is locked and the unlock prompt was dismissed/],
+    ['zbus error: org.freedesktop.Secret.Error.IsLocked: Cannot get secret of a locked object', /the keyring is locked/],
+    ["Couldn't access platform storage: Secret Service: no result found", /no default keyring/],
+    ['Platform failure: DBus error: Did not receive a reply. Possible causes include:\n the remote application did not send a reply', /did not answer/],
+  ]
+  for (const [raw, expected] of cases) {
+    it(`maps "${raw.slice(0, 60)}…"`, () => {
+      const error = toStoreError('read from', 'Secret Service', new Error(raw))
+      expect(error).to.be.instanceOf(StoreUnavailableError)
+      expect(error.line).to.match(expected)
+      expect(error.line).to.not.include('\n')
+      expect(error.line).to.match(/KEYLESS_STORE=file/)
+    })
+  }
+
+  it('keeps a problem of one item (ambiguous, too long) a plain error, not "unavailable"', () => {
+    const error = toStoreError('write to', 'Windows Credential Manager', new Error('Entry is matched by 2 credentials: Ambiguous'))
+    expect(error).to.be.instanceOf(KeylessError)
+    expect(error).to.not.be.instanceOf(StoreUnavailableError)
+    expect(error.line).to.equal('Cannot write to the OS keychain (Windows Credential Manager): Entry is matched by 2 credentials: Ambiguous.')
+  })
+
+  it('reads the bus address forms libdbus uses', () => {
+    expect(busTarget('unix:path=/run/user/1000/bus')).to.deep.equal({path: '/run/user/1000/bus'})
+    expect(busTarget('unix:abstract=/tmp/dbus-Ab,guid=123')).to.deep.equal({path: '\0/tmp/dbus-Ab'})
+    expect(busTarget('unix:path=/tmp/with%20space,guid=1')).to.deep.equal({path: '/tmp/with space'})
+    expect(busTarget('autolaunch:;tcp:host=127.0.0.1,port=5555')).to.deep.equal({host: '127.0.0.1', port: 5555})
+    expect(busTarget('launchd:env=X')).to.equal(undefined)
+  })
+})
