@@ -1,0 +1,226 @@
+import {randomBytes} from 'node:crypto'
+import {readFile} from 'node:fs/promises'
+import {basename, dirname, resolve} from 'node:path'
+import {assertWellFormed} from '../config/load-aws-config.js'
+import {writeFileAtomic} from '../config/write-file-atomic.js'
+import type {Output} from '../deps.js'
+import {KeylessError, UsageError} from '../errors.js'
+import {storeKeys} from '../store/keys.js'
+import type {SecretStore} from '../store/secret-store.js'
+import {decodeAuditItem, encodeAuditItem, type AuditItem, type AuditRecord} from './audit-record.js'
+import type {Finding} from './audit-types.js'
+import {displayPath} from './display-path.js'
+import {planFix, type PlanFile} from './plan-fix.js'
+import {textHash} from './raw-lines.js'
+import {scanMachine, type ScanDeps} from './scan-machine.js'
+
+/** One line of the `--fix` checklist: a profile (or a shell file) and what it holds. */
+export interface FixChoice {
+  profile: string
+  findings: Finding[]
+  /** Preselected: it holds a long-lived key. */
+  checked: boolean
+}
+
+export interface FixDeps extends ScanDeps {
+  store: SecretStore
+  stderr: Output
+  isInteractive: boolean
+  /** The checklist on a terminal; returns the chosen profiles. */
+  choose?: (choices: FixChoice[]) => Promise<string[]>
+}
+
+export interface FixInput {
+  /** `--profile` values: profile names, or shell files (`~/.bashrc`). Empty: all (with --yes) or ask. */
+  profiles: string[]
+  yes: boolean
+  /** `--replace-with`: a keyless profile the emptied profiles now get temporary credentials from. */
+  replaceWith?: string
+}
+
+export interface FixResult {
+  fixed: Array<{profile: string; files: string[]; storeKey: string; replacedWith?: string}>
+  /** Findings --fix cannot handle (the environment, caches, lines that do more than set keys). */
+  leftAlone: Finding[]
+}
+
+/** The credential_process value `--replace-with PROFILE` writes (the same command `keyless sync` uses). */
+export function credentialProcessFor(profile: string): string {
+  return `keyless credential-process --profile ${profile}`
+}
+
+/** A profile keyless can serve temporary credentials for. */
+function isKeylessProfile(settings: Record<string, string>): boolean {
+  return Boolean(
+    settings.keyless_account_id ||
+      settings.sso_account_id ||
+      (settings.role_arn && settings.source_profile) ||
+      settings.credential_process?.includes('keyless credential-process'),
+  )
+}
+
+function groupByProfile(findings: Finding[]): FixChoice[] {
+  const groups = new Map<string, Finding[]>()
+  for (const f of findings) groups.set(f.profile!, [...(groups.get(f.profile!) ?? []), f])
+  return [...groups].map(([profile, list]) => ({profile, findings: list, checked: list.some((f) => f.longLived)}))
+}
+
+async function readText(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw new KeylessError(`Cannot read ${path}: ${(error as Error).message}.`, {code: 'FileUnreadable', hint: 'Nothing was changed.'})
+  }
+}
+
+/**
+ * `keyless audit --fix`: moves the chosen profiles' key lines out of the files into the secret store
+ * (one item per profile, `audit/<profile>`, holding the exact lines and where they stood), and with
+ * --replace-with points each emptied profile at a keyless profile via credential_process. The store
+ * item is written before any file; each file is replaced atomically (no backup: it would hold the
+ * key); the config file goes first, so a kill in between leaves a profile that still works.
+ */
+export async function fixKeys(input: FixInput, deps: FixDeps): Promise<FixResult> {
+  const {home, configFile, credentialsFile} = deps.paths
+  const scan = await scanMachine(deps)
+  const movable = scan.findings.filter((f) => (f.kind === 'aws-file' || f.kind === 'shell-file') && f.severity !== 'info')
+  const choices = groupByProfile(movable.filter((f) => f.fixable))
+  const byName = (name: string) => {
+    const shown = name.startsWith('/') || name.startsWith('~') ? displayPath(resolve(home, name.replace(/^~(?=\/|$)/, home)), home) : name
+    return choices.find((c) => c.profile === shown)
+  }
+
+  const requested: FixChoice[] = []
+  for (const name of input.profiles) {
+    const choice = byName(name)
+    if (!choice) {
+      const unfixable = movable.find((f) => f.profile === name)
+      if (unfixable) throw new UsageError(`Cannot fix "${name}" automatically.`, unfixable.advice)
+      const known = choices.map((c) => c.profile)
+      throw new UsageError(
+        `No key to move for "${name}".`,
+        known.length > 0 ? `Profiles with keys: ${known.join(', ')}.` : 'Nothing on this machine needs fixing.',
+      )
+    }
+    if (!requested.includes(choice)) requested.push(choice)
+  }
+
+  if (input.replaceWith !== undefined) {
+    const target = scan.configProfiles[input.replaceWith]
+    if (!target) throw new UsageError(`--replace-with: no profile "${input.replaceWith}" in ${displayPath(configFile, home)}.`, 'Run `keyless sync` first, or name an existing keyless profile.')
+    if (!isKeylessProfile(target)) {
+      throw new UsageError(
+        `--replace-with: profile "${input.replaceWith}" is not served by keyless.`,
+        'Name a profile with keyless_account_id (from `keyless sync`), sso_account_id, or role_arn + source_profile.',
+      )
+    }
+  }
+
+  let chosen: string[]
+  if (input.yes) {
+    chosen = (input.profiles.length > 0 ? requested : choices).map((c) => c.profile)
+  } else if (deps.isInteractive && deps.choose) {
+    if (choices.length === 0) chosen = []
+    else {
+      const pre = input.profiles.length > 0 ? choices.map((c) => ({...c, checked: requested.includes(c)})) : choices
+      chosen = await deps.choose(pre)
+    }
+  } else {
+    throw new UsageError('--fix changes files and there is no terminal to ask on.', 'Pass --yes, with --profile NAME to pick (default: every profile with keys).')
+  }
+
+  const leftAlone = scan.findings.filter((f) => f.severity !== 'info' && !chosen.includes(f.profile ?? '\0'))
+  if (chosen.length === 0) return {fixed: [], leftAlone}
+  if (input.replaceWith !== undefined && chosen.includes(input.replaceWith)) {
+    throw new UsageError(`--replace-with ${input.replaceWith}: that profile is one of those being emptied.`, 'Name another profile.')
+  }
+  const shellChoices = new Set(chosen.filter((p) => movable.some((f) => f.profile === p && f.kind === 'shell-file')))
+
+  // Read every file involved once, now, and plan on exactly that text.
+  const files = new Map<string, PlanFile>()
+  for (const f of movable.filter((x) => chosen.includes(x.profile!) && x.file)) {
+    if (files.has(f.file!)) continue
+    const format = f.kind === 'shell-file' ? 'shell' : f.file === credentialsFile ? 'credentials' : awsFormat(f.file!, configFile)
+    files.set(f.file!, {path: f.file!, text: await readText(f.file!), format, ...(format === 'shell' ? {selector: f.profile} : {})})
+  }
+  if (input.replaceWith !== undefined && !files.has(configFile)) {
+    files.set(configFile, {path: configFile, text: await readText(configFile), format: 'config'})
+  }
+  for (const file of files.values()) {
+    if (file.format !== 'shell' && file.text !== undefined) assertWellFormed(file.path, file.text)
+  }
+  const replaced = chosen.filter((p) => !shellChoices.has(p))
+  const plan = planFix({
+    files: [...files.values()],
+    profiles: chosen,
+    configFile,
+    ...(input.replaceWith !== undefined && replaced.length > 0
+      ? {replaceWith: {profile: input.replaceWith, credentialProcess: credentialProcessFor(input.replaceWith)}}
+      : {}),
+  })
+
+  const hashes = new Map<string, string>()
+  const hashOf = async (path: string) => {
+    if (!hashes.has(path)) hashes.set(path, files.has(path) ? textHash(files.get(path)!.text) : textHash(await readText(path)))
+    return hashes.get(path)!
+  }
+
+  // 1. The store first: if anything below fails or is killed, the lines are not lost.
+  const now = deps.now()
+  const batch = `${new Date(now).toISOString()}-${randomBytes(3).toString('hex')}`
+  const result: FixResult = {fixed: [], leftAlone}
+  for (const [profile, records] of plan.records) {
+    const key = storeKeys.audit(profile)
+    const stored = await deps.store.get(key)
+    const item: AuditItem = stored === undefined ? {version: 1, records: []} : decodeAuditItem(stored, key)
+    // Drop records of an earlier --fix that never reached the files (killed before the write).
+    // Drop records whose files are all as they were before that fix: it never reached the files
+    // (killed in between), or they were put back already.
+    const kept: AuditRecord[] = []
+    for (const r of item.records) {
+      let pending = true
+      for (const f of r.files) if ((await hashOf(f.path)) !== f.hashBefore) pending = false
+      if (!pending) kept.push(r)
+    }
+    item.records = kept
+    const record: AuditRecord = {
+      profile,
+      batch,
+      fixedAt: new Date(now).toISOString(),
+      ...(input.replaceWith !== undefined && !shellChoices.has(profile) ? {replacedWith: input.replaceWith} : {}),
+      files: records,
+    }
+    item.records.push(record)
+    await deps.store.set(key, encodeAuditItem(item))
+    result.fixed.push({
+      profile,
+      files: records.map((r) => displayPath(r.path, home)),
+      storeKey: key,
+      ...(record.replacedWith ? {replacedWith: record.replacedWith} : {}),
+    })
+  }
+
+  // 2. The files: the config file first (a credential_process next to keys still in the credentials
+  // file is harmless: the keys win until they are gone), then the others.
+  const order = [...plan.files].sort((a, b) => rank(a.path) - rank(b.path))
+  function rank(path: string): number {
+    return path === configFile ? 0 : files.get(path)?.format === 'shell' ? 2 : 1
+  }
+  for (const file of order) {
+    const now = await readText(file.path)
+    if (textHash(now) !== file.hashBefore) {
+      throw new KeylessError(`${displayPath(file.path, home)} changed while keyless was fixing it; it was left as it is.`, {
+        code: 'ConcurrentChange',
+        hint: 'Run `keyless audit --fix` again.',
+      })
+    }
+    await writeFileAtomic(file.path, file.newText, {backup: false})
+  }
+  return result
+}
+
+/** config or credentials format: the config file and its copies (`config.bak`) use `[profile NAME]`. */
+function awsFormat(path: string, configFile: string): 'config' | 'credentials' {
+  return dirname(path) === dirname(configFile) && basename(path).startsWith(basename(configFile)) ? 'config' : 'credentials'
+}
