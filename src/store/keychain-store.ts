@@ -4,7 +4,8 @@ import {KeylessError, StoreUnavailableError} from '../errors.js'
 import {probeSessionBus} from './probe-session-bus.js'
 import type {SecretStore} from './secret-store.js'
 
-type Keyring = typeof import('@napi-rs/keyring')
+/** The parts of @napi-rs/keyring the store uses. */
+export type KeyringBinding = Pick<typeof import('@napi-rs/keyring'), 'AsyncEntry' | 'findCredentialsAsync'>
 
 export interface KeychainStoreOptions {
   /** The keychain service name every item is filed under (KEYLESS_KEYCHAIN_SERVICE, default keyless). */
@@ -14,6 +15,8 @@ export interface KeychainStoreOptions {
   timeoutMs?: number
   /** DBUS_SESSION_BUS_ADDRESS, checked for a silent bus before the first call (Linux and BSD). */
   dbusAddress?: string
+  /** The native binding; default: @napi-rs/keyring, loaded on first use. */
+  binding?: KeyringBinding
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000
@@ -36,15 +39,15 @@ export function createKeychainStore(options: KeychainStoreOptions): SecretStore 
   const where = keychainName(platform)
   const usesDbus = platform === 'linux' || platform === 'freebsd' || platform === 'openbsd'
   const entryOptions: EntryOptions | undefined = platform === 'linux' ? {linux: {store: 'secret-service'}} : undefined
-  let ready: Promise<Keyring> | undefined
+  let ready: Promise<KeyringBinding> | undefined
 
-  const load = (): Promise<Keyring> => {
+  const load = (): Promise<KeyringBinding> => {
     ready ??= (async () => {
       // Start the bus check first: its round trip overlaps loading the native module.
       const probe = usesDbus ? probeSessionBus(options.dbusAddress, Math.min(PROBE_TIMEOUT_MS, timeoutMs)) : undefined
-      let keyring: Keyring
+      let keyring: KeyringBinding
       try {
-        keyring = createRequire(import.meta.url)('@napi-rs/keyring') as Keyring
+        keyring = options.binding ?? (createRequire(import.meta.url)('@napi-rs/keyring') as KeyringBinding)
       } catch (error) {
         await probe
         throw new StoreUnavailableError(`Cannot load the OS keychain module (${oneLine(error)}).`, error)
@@ -58,14 +61,16 @@ export function createKeychainStore(options: KeychainStoreOptions): SecretStore 
   }
 
   /** Runs one keychain operation, bounded by timeoutMs, with every failure made one clear line. */
-  async function call<T>(action: string, run: (keyring: Keyring, signal: AbortSignal) => Promise<T>): Promise<T> {
+  async function call<T>(action: string, run: (keyring: KeyringBinding, signal: AbortSignal) => Promise<T>): Promise<T> {
     const keyring = await load()
     const controller = new AbortController()
     let timer: NodeJS.Timeout | undefined
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         controller.abort()
-        reject(new StoreUnavailableError(`Cannot ${action} the OS keychain (${where}): no answer within ${Math.round(timeoutMs / 1000)} s.`))
+        const seconds = timeoutMs / 1000
+        const after = Number.isInteger(seconds) ? seconds : seconds.toFixed(1)
+        reject(new StoreUnavailableError(`Cannot ${action} the OS keychain (${where}): no answer within ${after} s.`))
       }, timeoutMs)
     })
     try {
@@ -77,7 +82,7 @@ export function createKeychainStore(options: KeychainStoreOptions): SecretStore 
     }
   }
 
-  const entry = (keyring: Keyring, key: string): AsyncEntry => new keyring.AsyncEntry(service, key, entryOptions)
+  const entry = (keyring: KeyringBinding, key: string): AsyncEntry => new keyring.AsyncEntry(service, key, entryOptions)
 
   return {
     kind: 'keychain',

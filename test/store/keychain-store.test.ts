@@ -9,7 +9,7 @@ import {fileURLToPath} from 'node:url'
 import {promisify} from 'node:util'
 import {ExitCode, KeylessError, StoreUnavailableError} from '../../src/errors.js'
 import {busTarget} from '../../src/store/probe-session-bus.js'
-import {createKeychainStore, toStoreError} from '../../src/store/keychain-store.js'
+import {createKeychainStore, toStoreError, type KeyringBinding} from '../../src/store/keychain-store.js'
 import type {SecretStore} from '../../src/store/secret-store.js'
 import {describeSecretStoreContract} from './secret-store-contract.js'
 
@@ -267,5 +267,66 @@ describe('keychain errors as one line', () => {
     expect(busTarget('unix:path=/tmp/with%20space,guid=1')).to.deep.equal({path: '/tmp/with space'})
     expect(busTarget('autolaunch:;tcp:host=127.0.0.1,port=5555')).to.deep.equal({host: '127.0.0.1', port: 5555})
     expect(busTarget('launchd:env=X')).to.equal(undefined)
+  })
+})
+
+describe('createKeychainStore call bounds', () => {
+  /** A binding whose every call hangs, like a Secret Service waiting on an unlock prompt nobody sees. */
+  function hangingBinding(seen: {aborted: boolean[]; options: unknown[]}): KeyringBinding {
+    const hang = (signal?: AbortSignal | null) =>
+      new Promise<never>(() => {
+        signal?.addEventListener('abort', () => seen.aborted.push(true))
+      })
+    class HangingEntry {
+      constructor(_service: string, _user: string, options?: unknown) {
+        seen.options.push(options)
+      }
+      getPassword(signal?: AbortSignal | null) {
+        return hang(signal)
+      }
+      setPassword(_password: string, signal?: AbortSignal | null) {
+        return hang(signal)
+      }
+      deleteCredential(signal?: AbortSignal | null) {
+        return hang(signal)
+      }
+    }
+    return {
+      AsyncEntry: HangingEntry as unknown as KeyringBinding['AsyncEntry'],
+      findCredentialsAsync: (_service: string, _target?: string | null, signal?: AbortSignal | null) => hang(signal),
+    }
+  }
+
+  it('gives up on a call that never returns after timeoutMs, aborting it, in one line', async () => {
+    const seen = {aborted: [] as boolean[], options: [] as unknown[]}
+    const store = createKeychainStore({service: 's', platform: 'linux', timeoutMs: 200, binding: hangingBinding(seen)})
+    const calls: Array<[string, Promise<unknown>]> = [
+      ['read from', store.get('k')],
+      ['write to', store.set('k', 'v')],
+      ['delete from', store.delete('k')],
+      ['search', store.list('')],
+    ]
+    for (const [action, call] of calls) {
+      const started = Date.now()
+      const error = await call.catch((e: unknown) => e)
+      expect(error).to.be.instanceOf(StoreUnavailableError)
+      expect((error as StoreUnavailableError).line).to.equal(
+        `Cannot ${action} the OS keychain (Secret Service): no answer within 0.2 s. Set KEYLESS_STORE=file (with KEYLESS_FILE_PASSPHRASE) to use the encrypted file store instead.`,
+      )
+      expect(Date.now() - started).to.be.below(1_000)
+    }
+    expect(seen.aborted).to.have.length(4)
+    // Pinned to the Secret Service on Linux, never the kernel keyring fallback.
+    expect(seen.options).to.deep.equal([{linux: {store: 'secret-service'}}, {linux: {store: 'secret-service'}}, {linux: {store: 'secret-service'}}])
+  })
+
+  it('names the platform keychain and passes no Linux options elsewhere', async () => {
+    const seen = {aborted: [] as boolean[], options: [] as unknown[]}
+    const mac = createKeychainStore({service: 'keyless', platform: 'darwin', timeoutMs: 50, binding: hangingBinding(seen)})
+    expect(mac.description).to.equal('macOS Keychain, service "keyless"')
+    const error = await mac.get('k').catch((e: unknown) => e)
+    expect((error as StoreUnavailableError).line).to.match(/^Cannot read from the OS keychain \(macOS Keychain\): no answer/)
+    expect(seen.options).to.deep.equal([undefined])
+    expect(createKeychainStore({service: 'keyless', platform: 'win32'}).description).to.equal('Windows Credential Manager, service "keyless"')
   })
 })
