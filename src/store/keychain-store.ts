@@ -82,7 +82,17 @@ export function createKeychainStore(options: KeychainStoreOptions): SecretStore 
     }
   }
 
-  const entry = (keyring: KeyringBinding, key: string): AsyncEntry => new keyring.AsyncEntry(service, key, entryOptions)
+  // Each entry holds its own connection to the keychain (about 5 ms to open on the Secret Service):
+  // reuse it when a process reads and then writes the same key.
+  const entries = new Map<string, AsyncEntry>()
+  const entry = (keyring: KeyringBinding, key: string): AsyncEntry => {
+    let found = entries.get(key)
+    if (!found) {
+      found = new keyring.AsyncEntry(service, key, entryOptions)
+      entries.set(key, found)
+    }
+    return found
+  }
 
   return {
     kind: 'keychain',

@@ -316,8 +316,8 @@ describe('createKeychainStore call bounds', () => {
       expect(Date.now() - started).to.be.below(1_000)
     }
     expect(seen.aborted).to.have.length(4)
-    // Pinned to the Secret Service on Linux, never the kernel keyring fallback.
-    expect(seen.options).to.deep.equal([{linux: {store: 'secret-service'}}, {linux: {store: 'secret-service'}}, {linux: {store: 'secret-service'}}])
+    // One entry per key, reused; pinned to the Secret Service on Linux, never the kernel keyring.
+    expect(seen.options).to.deep.equal([{linux: {store: 'secret-service'}}])
   })
 
   it('names the platform keychain and passes no Linux options elsewhere', async () => {
