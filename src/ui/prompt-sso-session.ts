@@ -1,5 +1,5 @@
 import {validateRegion, validateScopes, validateSessionName, validateStartUrl} from '../config/validate.js'
-import {KeylessError} from '../errors.js'
+import {InterruptedError, KeylessError} from '../errors.js'
 
 export interface SsoSessionAnswers {
   name: string
@@ -17,9 +17,19 @@ const check = (fn: () => unknown) => () => {
   }
 }
 
-/** Asks (on the terminal) for the fields not given, each validated as it is typed. */
+/** Asks (on the terminal, via stderr) for the fields not given, each validated as it is typed. Ctrl-C is InterruptedError. */
 export async function promptSsoSession(given: Partial<SsoSessionAnswers>, defaults: Partial<SsoSessionAnswers>): Promise<SsoSessionAnswers> {
-  const {input} = await import('@inquirer/prompts')
+  const prompts = await import('@inquirer/prompts')
+  // Prompts go to stderr: stdout is data (`configure --json`).
+  const input = async (config: Parameters<typeof prompts.input>[0]) => {
+    try {
+      return await prompts.input(config, {output: process.stderr})
+    } catch (error) {
+      const name = (error as Error).name
+      if (name === 'ExitPromptError' || name === 'AbortPromptError') throw new InterruptedError()
+      throw error
+    }
+  }
   const name = given.name ?? (await input({message: 'sso-session name', default: defaults.name, validate: (v) => check(() => validateSessionName(v.trim()))()}))
   const startUrl =
     given.startUrl ??
