@@ -132,10 +132,23 @@ export async function fixKeys(input: FixInput, deps: FixDeps): Promise<FixResult
 
   const leftAlone = scan.findings.filter((f) => f.severity !== 'info' && !chosen.includes(f.profile ?? '\0'))
   if (chosen.length === 0) return {fixed: [], leftAlone}
-  if (input.replaceWith !== undefined && chosen.includes(input.replaceWith)) {
-    throw new UsageError(`--replace-with ${input.replaceWith}: that profile is one of those being emptied.`, 'Name another profile.')
+  if (input.replaceWith !== undefined) {
+    // The target must not get its own credentials from a profile being emptied (directly or down its chain).
+    const seen = new Set<string>()
+    for (let p: string | undefined = input.replaceWith; p !== undefined && !seen.has(p); p = scan.configProfiles[p]?.source_profile) {
+      seen.add(p)
+      if (chosen.includes(p)) {
+        throw new UsageError(
+          `--replace-with ${input.replaceWith}: it ${p === input.replaceWith ? 'is one of the profiles being emptied' : `gets its credentials from ${p}, which is being emptied`}.`,
+          'Name a profile served by Identity Center (keyless_account_id or sso_account_id).',
+        )
+      }
+    }
   }
   const shellChoices = new Set(chosen.filter((p) => movable.some((f) => f.profile === p && f.kind === 'shell-file')))
+  if (input.replaceWith !== undefined && chosen.every((p) => shellChoices.has(p))) {
+    throw new UsageError('--replace-with applies to profiles of the AWS files, not to shell files.', 'Drop --replace-with, or name a profile.')
+  }
 
   // Read every file involved once, now, and plan on exactly that text.
   const files = new Map<string, PlanFile>()

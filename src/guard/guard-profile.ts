@@ -1,0 +1,29 @@
+import type {ResolvedProfile} from '../config/profile-types.js'
+import {confirmGuarded, type ConfirmGuardedDeps} from './confirm-guarded.js'
+import {guardDecision, type GuardDecision} from './guard-policy.js'
+
+export interface GuardProfileOptions {
+  /** --yes */
+  yes: boolean
+  /** How the user runs it, for the refusal's hint, e.g. `keyless exec`. */
+  command: string
+  /** The account's name when the caller knows it (the picker's list); else keyless_account_name. */
+  accountName?: string
+}
+
+/**
+ * The one call exec, switch and console make after resolving a profile and before fetching
+ * anything: decides whether it is guarded (the sso-session's `keyless_guard`, the profile's
+ * `keyless_environment`) and, when it is, asks (or refuses without a terminal unless --yes).
+ * Returns the decision; its `environment` is the value for KEYLESS_ENVIRONMENT.
+ */
+export async function guardProfile(
+  profile: ResolvedProfile,
+  ssoSessions: Record<string, Record<string, string>>,
+  deps: ConfirmGuardedDeps,
+  options: GuardProfileOptions,
+): Promise<GuardDecision> {
+  const decision = guardDecision(profile, ssoSessions, options.accountName)
+  if (decision.guarded) await confirmGuarded(decision.target, deps, {yes: options.yes, command: options.command})
+  return decision
+}
