@@ -1,0 +1,33 @@
+import {Flags} from '@oclif/core'
+import {BaseCommand} from '../cli/base-command.js'
+import {createAppDeps} from '../cli/command-deps.js'
+import {toProcessJson} from '../credentials/credential-types.js'
+import {profileCredentials} from '../credentials/profile-credentials.js'
+
+export default class CredentialProcess extends BaseCommand {
+  static override summary = 'Print temporary credentials for a profile, for the AWS credential_process setting.'
+  static override description = `Prints exactly the credential_process JSON on stdout ({"Version":1,"AccessKeyId",…,"Expiration"}) and nothing else; messages go to stderr. Credentials come from the secret store while more than 15 minutes remain, else from IAM Identity Center (GetRoleCredentials) or STS (AssumeRole for role chains), fetched once for all parallel callers.
+
+Without a valid session it starts the sign-in (URL and code on stderr) unless --no-login, which fails at once with exit code 3.
+
+Use it from ~/.aws/config:
+  [profile dev]
+  credential_process = keyless credential-process --profile dev`
+
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> --profile dev',
+    '<%= config.bin %> <%= command.id %> --profile prod-readonly --no-login',
+  ]
+
+  static override flags = {
+    profile: Flags.string({char: 'p', description: 'profile in the AWS config', required: true}),
+    'no-login': Flags.boolean({description: 'fail (exit 3) instead of signing in when the session has expired'}),
+  }
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(CredentialProcess)
+    const deps = await createAppDeps({noLogin: flags['no-login']})
+    const {credentials} = await profileCredentials(flags.profile, deps)
+    await new Promise<void>((resolve) => process.stdout.write(toProcessJson(credentials), () => resolve()))
+  }
+}

@@ -1,0 +1,46 @@
+import {Args, Flags} from '@oclif/core'
+import {BaseCommand} from '../cli/base-command.js'
+import {createAppDeps} from '../cli/command-deps.js'
+import {execWithCredentials} from '../exec/exec-with-credentials.js'
+
+export default class Exec extends BaseCommand {
+  static override summary = 'Run a command with a profile\'s temporary credentials in its environment.'
+  static override description = `Sets AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_CREDENTIAL_EXPIRATION, AWS_REGION, AWS_DEFAULT_REGION and KEYLESS_PROFILE for the command (default: $SHELL), and removes AWS_PROFILE, AWS_DEFAULT_PROFILE and other credential variables. The command's exit code is passed through (128+N when a signal ends it); SIGINT, SIGTERM and SIGHUP are forwarded to it.
+
+With --server the command gets no keys: a local endpoint on 127.0.0.1 (AWS_CONTAINER_CREDENTIALS_FULL_URI, protected by a random AWS_CONTAINER_AUTHORIZATION_TOKEN) serves fresh credentials whenever the AWS SDK or CLI asks, so commands that outlive one set of credentials keep working.
+
+Inside another keyless exec (KEYLESS_PROFILE is set) it refuses, unless --force.`
+
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> dev -- aws sts get-caller-identity',
+    '<%= config.bin %> <%= command.id %> prod --server -- terraform apply',
+    '<%= config.bin %> <%= command.id %> sandbox',
+  ]
+
+  static override strict = false
+
+  static override args = {
+    profile: Args.string({description: 'profile in the AWS config', required: true}),
+  }
+
+  static override flags = {
+    server: Flags.boolean({description: 'serve credentials from a local endpoint instead of setting keys'}),
+    force: Flags.boolean({char: 'f', description: 'run even inside another keyless exec'}),
+    yes: Flags.boolean({char: 'y', description: 'answer yes to confirmations (guarded profiles)'}),
+    'no-login': Flags.boolean({description: 'fail (exit 3) instead of signing in when the session has expired'}),
+  }
+
+  async run(): Promise<void> {
+    // Flags go before `--`; everything after it is the command, verbatim.
+    const separator = this.argv.indexOf('--')
+    const own = separator === -1 ? this.argv : this.argv.slice(0, separator)
+    const {args, argv, flags} = await this.parse(Exec, own)
+    const command = separator === -1 ? (argv.slice(1) as string[]) : this.argv.slice(separator + 1)
+    const deps = await createAppDeps({noLogin: flags['no-login']})
+    const code = await execWithCredentials(
+      {profile: args.profile, command: command[0], args: command.slice(1), server: flags.server, force: flags.force, yes: flags.yes},
+      {...deps, signals: process, forwardInterrupt: !process.stdin.isTTY},
+    )
+    if (code !== 0) this.exit(code)
+  }
+}

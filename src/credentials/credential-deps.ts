@@ -1,0 +1,12 @@
+import type {StoreDeps} from '../deps.js'
+import type {TokenProvider} from '../sso/session-types.js'
+import type {ClientFactory} from '../util/aws-clients.js'
+import type {LockRunner} from './cached.js'
+
+/** What the credential providers need: clock, store, paths, stderr, the AWS clients and portal tokens. */
+export interface CredentialDeps extends StoreDeps {
+  clients: ClientFactory
+  tokens: TokenProvider
+  /** The cross-process lock; defaults to withLock under paths.lockDir. */
+  lock?: LockRunner
+}

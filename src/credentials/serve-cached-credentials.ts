@@ -1,0 +1,66 @@
+// The credential-process hot path. Every AWS CLI call and SDK start runs `keyless credential-process`,
+// so a cache hit is served here, before oclif or the AWS SDK load: read the config with keyless's
+// own small parser, resolve the profile, compute its cache key, read the secret store, print.
+// Anything unusual (an unknown flag, a config problem, a miss, credentials inside the 15-minute
+// window, a store error) returns false, and the full oclif command handles the call and reports
+// errors properly. Static imports stay small: no oclif, no AWS SDK, no prompts.
+import {resolveProfile} from '../config/resolve-profile.js'
+import type {SecretStore} from '../store/secret-store.js'
+import {resolvePaths, type Paths} from '../util/paths.js'
+import {credentialKey} from './credential-key.js'
+import {credentialSpec} from './credential-spec.js'
+import {toProcessJson} from './credential-types.js'
+import {readAwsConfigSync} from './read-aws-config-sync.js'
+import {hasTimeLeft, parseStoredCredentials} from './stored-credentials.js'
+
+export interface ServeOptions {
+  now?: () => number
+  openStore?: (env: NodeJS.ProcessEnv, paths: Paths) => Promise<SecretStore>
+  stdout?: {write(text: string, callback: (error?: Error | null) => void): unknown}
+}
+
+/** Serves a cache hit for `credential-process` argv; true when it printed the credentials. */
+export async function serveCachedCredentials(argv: string[], env: NodeJS.ProcessEnv, options: ServeOptions = {}): Promise<boolean> {
+  const name = profileArgument(argv)
+  if (name === undefined) return false
+  let json: string
+  try {
+    const paths = resolvePaths(env)
+    const config = readAwsConfigSync(paths)
+    if (!config) return false
+    const profile = resolveProfile(config, name)
+    const key = credentialKey(credentialSpec(profile))
+    if (key === undefined) return false
+    // A file store without its passphrase in the environment would prompt: the full path does that.
+    if (env.KEYLESS_STORE?.trim() === 'file' && !env.KEYLESS_FILE_PASSPHRASE) return false
+    const open = options.openStore ?? (await import('../store/open-store.js')).openStore
+    const store = await open(env, paths)
+    const credentials = parseStoredCredentials(await store.get(key))
+    if (!credentials || !hasTimeLeft(credentials, (options.now ?? Date.now)())) return false
+    json = toProcessJson(credentials)
+  } catch {
+    return false
+  }
+  // From here on the call is ours: never fall through after output may have started.
+  const stdout = options.stdout ?? process.stdout
+  await new Promise<void>((resolve) => {
+    stdout.write(json, () => resolve())
+  })
+  return true
+}
+
+/**
+ * The profile name of `--profile NAME` / `--profile=NAME`, with at most `--no-login` beside it
+ * (irrelevant to a cache hit). Anything else goes to oclif, which knows every flag.
+ */
+function profileArgument(argv: string[]): string | undefined {
+  let name: string | undefined
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]
+    if (arg === '--no-login') continue
+    if (arg === '--profile' && name === undefined && i + 1 < argv.length) name = argv[++i]
+    else if (arg.startsWith('--profile=') && name === undefined) name = arg.slice('--profile='.length)
+    else return undefined
+  }
+  return name && !name.startsWith('-') ? name : undefined
+}

@@ -1,0 +1,65 @@
+import type {AwsCredentials} from '../credentials/credential-types.js'
+
+/** A local credential endpoint (exec --server). */
+export interface CredentialEndpoint {
+  url: string
+  token: string
+}
+
+export interface ExecEnvInput {
+  /** The environment keyless was started with, snapshotted before the AWS SDK could change it. */
+  base: NodeJS.ProcessEnv
+  profileName: string
+  region?: string
+  /** Fixed keys for the child (exec), or… */
+  credentials?: AwsCredentials
+  /** …a local endpoint the child's SDK fetches them from (exec --server). */
+  endpoint?: CredentialEndpoint
+}
+
+/** Variables that would make the child's SDK pick a different identity than the one we give it. */
+export const staleVariables = [
+  'AWS_PROFILE',
+  'AWS_DEFAULT_PROFILE',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_SECURITY_TOKEN',
+  'AWS_CREDENTIAL_EXPIRATION',
+  'AWS_SESSION_EXPIRATION',
+  'AWS_ACCESS_KEY',
+  'AWS_SECRET_KEY',
+  'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+  'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
+  'AWS_CONTAINER_AUTHORIZATION_TOKEN',
+  'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE',
+  'AWS_WEB_IDENTITY_TOKEN_FILE',
+  'AWS_ROLE_ARN',
+  'AWS_ROLE_SESSION_NAME',
+  'KEYLESS_PROFILE',
+] as const
+
+/**
+ * The child's environment: the base without any other identity, plus the profile's credentials
+ * (or the endpoint serving them), its region, and KEYLESS_PROFILE (which also marks nesting).
+ */
+export function buildExecEnv(input: ExecEnvInput): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {...input.base}
+  for (const name of staleVariables) delete env[name]
+  if (input.credentials) {
+    env.AWS_ACCESS_KEY_ID = input.credentials.accessKeyId
+    env.AWS_SECRET_ACCESS_KEY = input.credentials.secretAccessKey
+    env.AWS_SESSION_TOKEN = input.credentials.sessionToken
+    env.AWS_CREDENTIAL_EXPIRATION = new Date(input.credentials.expiresAt).toISOString()
+  }
+  if (input.endpoint) {
+    env.AWS_CONTAINER_CREDENTIALS_FULL_URI = input.endpoint.url
+    env.AWS_CONTAINER_AUTHORIZATION_TOKEN = input.endpoint.token
+  }
+  if (input.region) {
+    env.AWS_REGION = input.region
+    env.AWS_DEFAULT_REGION = input.region
+  }
+  env.KEYLESS_PROFILE = input.profileName
+  return env
+}

@@ -1,0 +1,79 @@
+import {loadAwsConfig} from '../config/load-aws-config.js'
+import type {ResolvedProfile} from '../config/profile-types.js'
+import {resolveProfile} from '../config/resolve-profile.js'
+import type {CredentialDeps} from '../credentials/credential-deps.js'
+import {credentialProvider, getCredentials} from '../credentials/get-credentials.js'
+import {UsageError} from '../errors.js'
+import {buildExecEnv} from './build-exec-env.js'
+import {runChild, type SignalSource} from './run-child.js'
+import {startCredentialServer} from './start-credential-server.js'
+
+export interface ExecInput {
+  profile: string
+  /** The command; undefined runs $SHELL. */
+  command?: string
+  args: string[]
+  /** Serve credentials from a local endpoint instead of fixed keys. */
+  server: boolean
+  /** Allow running inside another `keyless exec`. */
+  force: boolean
+  /** Pre-answered confirmation (guarded profiles). */
+  yes: boolean
+}
+
+export interface ExecDeps extends CredentialDeps {
+  /** Where SIGINT/SIGTERM/SIGHUP arrive (process). */
+  signals: SignalSource
+  /**
+   * Forward SIGINT too. false when keyless runs in a terminal: Ctrl-C already reached the child
+   * (same foreground process group), and a second copy makes e.g. terraform abort at once.
+   */
+  forwardInterrupt: boolean
+  /**
+   * Guardrail hook, called once the profile is resolved and before any credential is fetched:
+   * throws to refuse (e.g. a confirm step for production profiles, skipped with --yes).
+   */
+  confirmProfile?: (profile: ResolvedProfile, options: {yes: boolean}) => Promise<void>
+}
+
+/**
+ * `keyless exec`: runs a command with a profile's credentials in its environment (or, with
+ * `server`, behind a local credential endpoint) and resolves with the child's exit code.
+ * `deps.env` must be the environment as keyless received it (the child's base).
+ */
+export async function execWithCredentials(input: ExecInput, deps: ExecDeps): Promise<number> {
+  const outer = deps.env.KEYLESS_PROFILE
+  if (outer && !input.force) {
+    throw new UsageError(
+      `Already inside \`keyless exec\` for profile "${outer}" (KEYLESS_PROFILE is set); nesting would hide which credentials are in use.`,
+      'Exit that shell first, or pass --force to replace them.',
+    )
+  }
+
+  // Resolve the profile, then let guardrails decide, before anything is fetched.
+  const profile = resolveProfile(await loadAwsConfig(deps.paths), input.profile)
+  await deps.confirmProfile?.(profile, {yes: input.yes})
+
+  const command = input.command ?? deps.env.SHELL ?? '/bin/sh'
+  const args = input.command ? input.args : []
+  const signals = deps.forwardInterrupt
+    ? {forward: ['SIGINT', 'SIGTERM', 'SIGHUP'] as NodeJS.Signals[], survive: [] as NodeJS.Signals[]}
+    : {forward: ['SIGTERM', 'SIGHUP'] as NodeJS.Signals[], survive: ['SIGINT', 'SIGQUIT'] as NodeJS.Signals[]}
+  const base = {base: deps.env, profileName: profile.name, region: profile.region}
+
+  if (!input.server) {
+    const credentials = await getCredentials(profile, deps)
+    return runChild({command, args, env: buildExecEnv({...base, credentials}), ...signals}, deps.signals)
+  }
+
+  // Fetch once first, so a login or an access error shows before the command starts.
+  await getCredentials(profile, deps)
+  const server = await startCredentialServer(credentialProvider(profile, deps), {
+    warn: (message) => deps.stderr.write(`keyless: ${message}\n`),
+  })
+  try {
+    return await runChild({command, args, env: buildExecEnv({...base, endpoint: server}), ...signals}, deps.signals)
+  } finally {
+    await server.close()
+  }
+}
