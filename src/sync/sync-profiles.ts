@@ -1,0 +1,188 @@
+import {upsertSection} from '../config/ini-document.js'
+import {assertWellFormed, loadAwsConfig, readTextFile, type AwsConfig} from '../config/load-aws-config.js'
+import {handWrittenProfileNames, listManagedBlocks, managedProfileNames, replaceManagedBlock} from '../config/managed-block.js'
+import {getSsoSession, listSsoSessions, pickSsoSession} from '../config/sso-sessions.js'
+import {validateRegion} from '../config/validate.js'
+import {backupPath, writeFileAtomic} from '../config/write-file-atomic.js'
+import {environmentOf, guardPatterns} from '../guard/guard-policy.js'
+import {withLock} from '../lock/with-lock.js'
+import {listAssignments, type AccountRolePair, type ListAssignmentsDeps} from '../portal/list-assignments.js'
+import type {SsoSession} from '../sso/session-types.js'
+import type {Paths} from '../util/paths.js'
+import {assignProfileNames, pairKey, type NamedPair} from './assign-profile-names.js'
+import {parseManagedProfiles, renderManagedProfiles, type ManagedProfile} from './managed-profile.js'
+import {defaultProfileTemplate, renderProfileName, validateTemplate} from './profile-name.js'
+import {unifiedDiff} from './unified-diff.js'
+
+export interface SyncInput {
+  /** Only this sso-session (default: every sso-session). */
+  session?: string
+  /** Profile name template; remembered in the sso-session as keyless_profile_template. */
+  template?: string
+  /** Region of the generated profiles; remembered as keyless_profile_region. Default: sso_region. */
+  region?: string
+  /** Compute and return the diff; write nothing. */
+  dryRun?: boolean
+  /** Ask the portal even when the account cache is fresh. */
+  refresh?: boolean
+  /** How credential_process calls keyless (see keylessCommand). */
+  keylessCommand: string
+}
+
+export interface SkippedPair {
+  profile: string
+  session: string
+  accountId: string
+  roleName: string
+  reason: string
+}
+
+export interface SyncResult {
+  configFile: string
+  dryRun: boolean
+  changed: boolean
+  /** The unified diff of the config file (also when not a dry run). */
+  diff: string
+  backup?: string
+  sessions: Array<{session: string; template: string; region: string; profiles: number; source: 'cache' | 'portal'}>
+  added: string[]
+  removed: string[]
+  unchanged: number
+  skipped: SkippedPair[]
+}
+
+export interface SyncDeps extends ListAssignmentsDeps {
+  paths: Pick<Paths, 'configFile' | 'credentialsFile' | 'cacheDir' | 'lockDir'>
+}
+
+export const configLockName = 'aws-config'
+export const templateKey = 'keyless_profile_template'
+export const regionKey = 'keyless_profile_region'
+
+/**
+ * `keyless sync`: one profile per account/role pair in a managed block per sso-session of the AWS
+ * config. Names come from each session's template and are unique across sessions (see
+ * assignProfileNames); a name a hand-written profile already uses is skipped and reported; pairs
+ * that disappeared are removed. Every byte outside the managed blocks is kept (the blocks are
+ * edited with replaceManagedBlock, the template setting with upsertSection); the file is replaced
+ * atomically with a backup, under the config lock, and only when something changed.
+ */
+export async function syncProfiles(input: SyncInput, deps: SyncDeps): Promise<SyncResult> {
+  const config = await loadAwsConfig(deps.paths)
+  const targets = input.session !== undefined ? [getSsoSession(config, input.session)] : allSessions(config)
+  const template = input.template === undefined ? undefined : validateTemplate(input.template)
+  const region = input.region === undefined ? undefined : validateRegion(input.region)
+  const settingsOf = (session: string) => config.ssoSessions[session] ?? {}
+  const templateOf = (session: string) => validateTemplate(settingsOf(session)[templateKey] || defaultProfileTemplate)
+  const plans = targets.map((session) => ({
+    session,
+    template: template ?? templateOf(session.name),
+    region: region ?? (settingsOf(session.name)[regionKey] || session.region),
+  }))
+
+  const {pairs, sources} = await listAssignments({sessions: targets, refresh: input.refresh}, deps)
+
+  const write = async (): Promise<SyncResult> => {
+    const text = (await readTextFile(deps.paths.configFile)) ?? ''
+    assertWellFormed(deps.paths.configFile, text)
+    const blocks = listManagedBlocks(text)
+    const targetNames = new Set(targets.map((t) => t.name))
+
+    // Pairs of the other sessions come from their blocks: names must be unique across all sessions.
+    const kept = new Map<string, ManagedProfile>()
+    const named: NamedPair[] = []
+    for (const block of blocks) {
+      if (targetNames.has(block.session)) continue
+      if (input.session === undefined) continue // a full sync drops blocks of sessions that no longer exist
+      for (const profile of parseManagedProfiles(block.body)) {
+        const pair: AccountRolePair = {session: profile.session, accountId: profile.accountId, accountName: profile.accountName, roleName: profile.roleName}
+        const known = Object.hasOwn(config.ssoSessions, block.session)
+        named.push({pair, base: known ? renderProfileName(templateOf(block.session), pair) : profile.name})
+        kept.set(pairKey(pair), profile)
+      }
+    }
+    const planOf = new Map(plans.map((p) => [p.session.name, p]))
+    for (const pair of pairs) named.push({pair, base: renderProfileName(planOf.get(pair.session)!.template, pair)})
+
+    const {names, skipped} = assignProfileNames(named, handWrittenProfileNames(text))
+    const bySession = new Map<string, ManagedProfile[]>()
+    for (const {pair} of named) {
+      const name = names.get(pairKey(pair))
+      if (name === undefined) continue
+      const previous = kept.get(pairKey(pair))
+      const profile: ManagedProfile = {
+        name,
+        session: pair.session,
+        accountId: pair.accountId,
+        accountName: pair.accountName,
+        roleName: pair.roleName,
+        region: previous ? previous.region : planOf.get(pair.session)!.region,
+        environment: environmentOf({profileName: name, accountName: pair.accountName, settings: {}}, guardPatterns(config.ssoSessions[pair.session])),
+      }
+      const list = bySession.get(pair.session)
+      if (list) list.push(profile)
+      else bySession.set(pair.session, [profile])
+    }
+
+    let next = text
+    const sessionsInFile = [...blocks.map((b) => b.session), ...targets.map((t) => t.name)]
+    for (const session of new Set(sessionsInFile)) {
+      const profiles = bySession.get(session) ?? []
+      if (!targetNames.has(session) && input.session !== undefined) {
+        // Another session's block changes only when one of its names has to (a new collision).
+        const existing = parseManagedProfiles(blocks.find((b) => b.session === session)?.body ?? '')
+        if (existing.length === profiles.length && existing.every((p) => names.get(pairKey(p)) === p.name)) continue
+      }
+      next = replaceManagedBlock(next, session, profiles.length > 0 ? renderManagedProfiles(profiles, input.keylessCommand) : undefined)
+    }
+    // Remember the template and region given on the command line.
+    for (const plan of plans) {
+      const entries: Array<[string, string]> = []
+      if (template !== undefined && settingsOf(plan.session.name)[templateKey] !== template) entries.push([templateKey, template])
+      if (region !== undefined && settingsOf(plan.session.name)[regionKey] !== region) entries.push([regionKey, region])
+      if (entries.length > 0) next = upsertSection(next, `sso-session ${plan.session.name}`, entries)
+    }
+
+    const before = new Set(managedProfileNames(text).keys())
+    const after = new Set(managedProfileNames(next).keys())
+    const changed = next !== text
+    const result: SyncResult = {
+      configFile: deps.paths.configFile,
+      dryRun: Boolean(input.dryRun),
+      changed,
+      diff: unifiedDiff(text, next, deps.paths.configFile),
+      sessions: plans.map((p) => ({
+        session: p.session.name,
+        template: p.template,
+        region: p.region,
+        profiles: bySession.get(p.session.name)?.length ?? 0,
+        source: sources.find((s) => s.session === p.session.name)?.source ?? 'portal',
+      })),
+      added: [...after].filter((n) => !before.has(n)).sort(),
+      removed: [...before].filter((n) => !after.has(n)).sort(),
+      unchanged: [...after].filter((n) => before.has(n)).length,
+      skipped: skipped.map(({pair, name}) => ({
+        profile: name,
+        session: pair.session,
+        accountId: pair.accountId,
+        roleName: pair.roleName,
+        reason: 'a hand-written profile has this name',
+      })),
+    }
+    if (changed && !input.dryRun) {
+      await writeFileAtomic(deps.paths.configFile, next, {backup: true})
+      result.backup = text === '' ? undefined : backupPath(deps.paths.configFile)
+    }
+    return result
+  }
+
+  if (input.dryRun) return write()
+  return withLock(configLockName, write, {dir: deps.paths.lockDir, timeoutMs: 30_000})
+}
+
+function allSessions(config: AwsConfig): SsoSession[] {
+  const sessions = listSsoSessions(config)
+  // No session at all: the same message `keyless login` gives.
+  if (sessions.length === 0) return [pickSsoSession(config)]
+  return sessions
+}

@@ -1,0 +1,129 @@
+type Op = {kind: ' ' | '-' | '+'; line: string}
+
+/**
+ * A unified diff (`diff -u` style, 3 lines of context) between two texts, '' when they are equal.
+ * Lines are compared with their terminators, so a CRLF/LF change shows; a missing final newline is
+ * marked as diff does.
+ */
+export function unifiedDiff(before: string, after: string, path: string, context = 3): string {
+  if (before === after) return ''
+  const a = splitKeepingEnds(before)
+  const b = splitKeepingEnds(after)
+  const ops = diffLines(a, b)
+  const hunks: string[] = []
+  let i = 0
+  while (i < ops.length) {
+    if (ops[i].kind === ' ') {
+      i++
+      continue
+    }
+    // A hunk: from `context` lines before this change to `context` lines after the last change
+    // that is within 2·context lines of the previous one.
+    let start = i
+    let back = 0
+    while (start > 0 && back < context && ops[start - 1].kind === ' ') {
+      start--
+      back++
+    }
+    let end = i
+    let lastChange = i
+    while (end < ops.length) {
+      if (ops[end].kind !== ' ') lastChange = end
+      else if (end - lastChange > 2 * context) break
+      end++
+    }
+    end = Math.min(ops.length, lastChange + 1 + context)
+    const aStart = ops.slice(0, start).filter((o) => o.kind !== '+').length
+    const bStart = ops.slice(0, start).filter((o) => o.kind !== '-').length
+    const body = ops.slice(start, end)
+    const aLen = body.filter((o) => o.kind !== '+').length
+    const bLen = body.filter((o) => o.kind !== '-').length
+    const range = (s: number, n: number) => (n === 1 ? `${s + 1}` : `${n === 0 ? s : s + 1},${n}`)
+    hunks.push(`@@ -${range(aStart, aLen)} +${range(bStart, bLen)} @@\n`)
+    for (const op of body) hunks.push(render(op))
+    i = end
+  }
+  return `--- ${path}\n+++ ${path} (after keyless sync)\n${hunks.join('')}`
+}
+
+function render(op: Op): string {
+  const text = op.line.replace(/\r?\n$/, '')
+  const crlf = op.line.endsWith('\r\n') ? '␍' : ''
+  const noEol = op.line.endsWith('\n') ? '' : '\n\\ No newline at end of file'
+  return `${op.kind}${text}${crlf}${noEol}\n`
+}
+
+function splitKeepingEnds(text: string): string[] {
+  const lines = text.split(/(?<=\n)/)
+  return lines.length === 1 && lines[0] === '' ? [] : lines
+}
+
+/** Myers' O(ND) shortest edit script, after trimming the common prefix and suffix. */
+function diffLines(a: string[], b: string[]): Op[] {
+  let prefix = 0
+  while (prefix < a.length && prefix < b.length && a[prefix] === b[prefix]) prefix++
+  let suffix = 0
+  while (suffix < a.length - prefix && suffix < b.length - prefix && a[a.length - 1 - suffix] === b[b.length - 1 - suffix]) suffix++
+  const am = a.slice(prefix, a.length - suffix)
+  const bm = b.slice(prefix, b.length - suffix)
+  const middle = myers(am, bm)
+  return [
+    ...a.slice(0, prefix).map((line): Op => ({kind: ' ', line})),
+    ...middle,
+    ...a.slice(a.length - suffix).map((line): Op => ({kind: ' ', line})),
+  ]
+}
+
+function myers(a: string[], b: string[]): Op[] {
+  const n = a.length
+  const m = b.length
+  const max = n + m
+  const offset = max
+  const v = new Int32Array(2 * max + 2)
+  const trace: Int32Array[] = []
+  let found = max === 0
+  for (let d = 0; d <= max && !found; d++) {
+    trace.push(v.slice())
+    for (let k = -d; k <= d; k += 2) {
+      let x = k === -d || (k !== d && v[offset + k - 1] < v[offset + k + 1]) ? v[offset + k + 1] : v[offset + k - 1] + 1
+      let y = x - k
+      while (x < n && y < m && a[x] === b[y]) {
+        x++
+        y++
+      }
+      v[offset + k] = x
+      if (x >= n && y >= m) {
+        found = true
+        break
+      }
+    }
+  }
+  trace.push(v.slice())
+  // Walk back through the saved frontiers.
+  const ops: Op[] = []
+  let x = n
+  let y = m
+  for (let d = trace.length - 2; d >= 0 && (x > 0 || y > 0); d--) {
+    const vd = trace[d]
+    const k = x - y
+    const prevK = k === -d || (k !== d && vd[offset + k - 1] < vd[offset + k + 1]) ? k + 1 : k - 1
+    const prevX = vd[offset + prevK]
+    const prevY = prevX - prevK
+    while (x > prevX && y > prevY) {
+      ops.push({kind: ' ', line: a[x - 1]})
+      x--
+      y--
+    }
+    if (d === 0) break
+    if (x === prevX) ops.push({kind: '+', line: b[y - 1]})
+    else ops.push({kind: '-', line: a[x - 1]})
+    x = prevX
+    y = prevY
+  }
+  while (x > 0 && y > 0) {
+    ops.push({kind: ' ', line: a[x - 1]})
+    x--
+    y--
+  }
+  return ops.reverse()
+}
