@@ -69,4 +69,16 @@ describe('session token lifecycle through credential-process (built CLI, emulato
     expect(sb.emulator.count('StartDeviceAuthorization')).to.equal(1)
     expect(sb.browserCalls()).to.have.length(browser + 1)
   })
+
+  it('20 parallel credential-process calls that need a sign-in: one device authorization, one browser call', async () => {
+    expect((await sb.run(['logout'])).code).to.equal(0)
+    sb.emulator.resetCounters()
+    const browser = sb.browserCalls().length
+    const results = await Promise.all(Array.from({length: 20}, () => sb.run(['credential-process', '--profile', 'app'], {timeoutMs: 120_000})))
+    for (const r of results) expect(r.code, r.stderr).to.equal(0)
+    expect(new Set(results.map((r) => (JSON.parse(r.stdout) as {AccessKeyId: string}).AccessKeyId)).size).to.equal(1)
+    expect(sb.emulator.count('StartDeviceAuthorization')).to.equal(1)
+    expect(sb.emulator.count('CreateToken', 'device_code')).to.be.at.least(1)
+    expect(sb.browserCalls()).to.have.length(browser + 1)
+  })
 })
