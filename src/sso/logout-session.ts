@@ -57,6 +57,7 @@ export async function logoutSession(input: LogoutInput, deps: LogoutDeps): Promi
     targets.push({name: session.name, session})
   }
 
+  if (targets.length === 0) deps.stderr.write('No session to log out of: nothing is configured or stored.\n')
   const results: SessionLogout[] = []
   for (const target of targets) {
     const portal = await endPortalSession(target.name, target.session, deps)

@@ -100,6 +100,15 @@ describe('sso/token-provider', () => {
     expect(f.lock.acquisitions).to.equal(0)
   })
 
+  it('treats a corrupt token item as a miss', async () => {
+    const f = fakeDeps()
+    await f.store.set(storeKeys.token('corp'), '{"accessToken": 42')
+    const error = await createTokenProvider(f.deps, {noLogin: true}).get(session).catch((e: unknown) => e)
+    expect((error as KeylessError).line).to.include('not signed in')
+    await createTokenProvider(f.deps, {noLogin: false}).get(session)
+    expect(f.oidc.count('StartDeviceAuthorizationCommand')).to.equal(1)
+  })
+
   it('logs in when the stored token is for another start URL', async () => {
     const f = fakeDeps()
     await writeToken(f.store, 'corp', storedToken(f.clock.t, {startUrl: 'https://other.awsapps.com/start'}))
