@@ -6,7 +6,7 @@ import {expect} from 'chai'
 import {backupPath, writeFileAtomic} from '../../src/config/write-file-atomic.js'
 import {tempAws, type TempAws} from './helpers.js'
 
-const child = fileURLToPath(new URL('atomic-writer-child.ts', import.meta.url))
+const child = fileURLToPath(new URL('atomic-writer-child.mjs', import.meta.url))
 const size = 4_000_000
 const contentOf = (c: string) => `# ${c}\n${`${c.repeat(99)}\n`.repeat(size / 100)}# end ${c}\n`
 const old = 'the old file\n'
@@ -14,7 +14,10 @@ const old = 'the old file\n'
 /** Starts the looping writer, kills it with SIGKILL after `delayMs` past its first complete write. */
 function writeAndKill(target: string, mode: 'atomic' | 'naive', delayMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', child, target, mode, String(size)], {stdio: ['ignore', 'pipe', 'inherit']})
+    const proc = spawn(process.execPath, ['--import', 'tsx', child, target, mode, String(size)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: {...process.env, KEYLESS_ATOMIC_CHILD: '1'},
+    })
     proc.stdout.once('data', () => setTimeout(() => proc.kill('SIGKILL'), delayMs))
     proc.on('error', reject)
     proc.on('exit', (_code, signal) => (signal === 'SIGKILL' ? resolve() : reject(new Error(`writer exited without being killed (${signal})`))))
