@@ -5,7 +5,11 @@ import {assertWellFormed} from '../config/load-aws-config.js'
 import {writeFileAtomic} from '../config/write-file-atomic.js'
 import type {Output} from '../deps.js'
 import {KeylessError, UsageError} from '../errors.js'
+import {withLock} from '../lock/with-lock.js'
 import {storeKeys} from '../store/keys.js'
+import {credentialProcessLine} from '../sync/managed-profile.js'
+import {configLockName} from '../sync/sync-profiles.js'
+import type {Paths} from '../util/paths.js'
 import type {SecretStore} from '../store/secret-store.js'
 import {decodeAuditItem, encodeAuditItem, type AuditItem, type AuditRecord} from './audit-record.js'
 import type {Finding} from './audit-types.js'
@@ -23,6 +27,7 @@ export interface FixChoice {
 }
 
 export interface FixDeps extends ScanDeps {
+  paths: Pick<Paths, 'home' | 'configFile' | 'credentialsFile' | 'lockDir'>
   store: SecretStore
   stderr: Output
   isInteractive: boolean
@@ -36,6 +41,8 @@ export interface FixInput {
   yes: boolean
   /** `--replace-with`: a keyless profile the emptied profiles now get temporary credentials from. */
   replaceWith?: string
+  /** How credential_process calls keyless (sync's keylessCommand); default `keyless`. */
+  keylessCommand?: string
 }
 
 export interface FixResult {
@@ -44,10 +51,6 @@ export interface FixResult {
   leftAlone: Finding[]
 }
 
-/** The credential_process value `--replace-with PROFILE` writes (the same command `keyless sync` uses). */
-export function credentialProcessFor(profile: string): string {
-  return `keyless credential-process --profile ${profile}`
-}
 
 /** A profile keyless can serve temporary credentials for. */
 function isKeylessProfile(settings: Record<string, string>): boolean {
@@ -55,7 +58,7 @@ function isKeylessProfile(settings: Record<string, string>): boolean {
     settings.keyless_account_id ||
       settings.sso_account_id ||
       (settings.role_arn && settings.source_profile) ||
-      settings.credential_process?.includes('keyless credential-process'),
+      settings.credential_process?.includes('credential-process'),
   )
 }
 
@@ -150,87 +153,90 @@ export async function fixKeys(input: FixInput, deps: FixDeps): Promise<FixResult
     throw new UsageError('--replace-with applies to profiles of the AWS files, not to shell files.', 'Drop --replace-with, or name a profile.')
   }
 
-  // Read every file involved once, now, and plan on exactly that text.
-  const files = new Map<string, PlanFile>()
-  for (const f of movable.filter((x) => chosen.includes(x.profile!) && x.file)) {
-    if (files.has(f.file!)) continue
-    const format = f.kind === 'shell-file' ? 'shell' : f.file === credentialsFile ? 'credentials' : awsFormat(f.file!, configFile)
-    files.set(f.file!, {path: f.file!, text: await readText(f.file!), format, ...(format === 'shell' ? {selector: f.profile} : {})})
-  }
-  if (input.replaceWith !== undefined && !files.has(configFile)) {
-    files.set(configFile, {path: configFile, text: await readText(configFile), format: 'config'})
-  }
-  for (const file of files.values()) {
-    if (file.format !== 'shell' && file.text !== undefined) assertWellFormed(file.path, file.text)
-  }
-  const replaced = chosen.filter((p) => !shellChoices.has(p))
-  const plan = planFix({
-    files: [...files.values()],
-    profiles: chosen,
-    configFile,
-    ...(input.replaceWith !== undefined && replaced.length > 0
-      ? {replaceWith: {profile: input.replaceWith, credentialProcess: credentialProcessFor(input.replaceWith)}}
-      : {}),
-  })
-
-  const hashes = new Map<string, string>()
-  const hashOf = async (path: string) => {
-    if (!hashes.has(path)) hashes.set(path, files.has(path) ? textHash(files.get(path)!.text) : textHash(await readText(path)))
-    return hashes.get(path)!
-  }
-
-  // 1. The store first: if anything below fails or is killed, the lines are not lost.
-  const now = deps.now()
-  const batch = `${new Date(now).toISOString()}-${randomBytes(3).toString('hex')}`
-  const result: FixResult = {fixed: [], leftAlone}
-  for (const [profile, records] of plan.records) {
-    const key = storeKeys.audit(profile)
-    const stored = await deps.store.get(key)
-    const item: AuditItem = stored === undefined ? {version: 1, records: []} : decodeAuditItem(stored, key)
-    // Drop records of an earlier --fix that never reached the files (killed before the write).
-    // Drop records whose files are all as they were before that fix: it never reached the files
-    // (killed in between), or they were put back already.
-    const kept: AuditRecord[] = []
-    for (const r of item.records) {
-      let pending = true
-      for (const f of r.files) if ((await hashOf(f.path)) !== f.hashBefore) pending = false
-      if (!pending) kept.push(r)
+  // Under the config lock (as `keyless sync` writes), read every file involved once, plan on exactly
+  // that text, then write.
+  return withLock(configLockName, async () => {
+    // Read every file involved once, now, and plan on exactly that text.
+    const files = new Map<string, PlanFile>()
+    for (const f of movable.filter((x) => chosen.includes(x.profile!) && x.file)) {
+      if (files.has(f.file!)) continue
+      const format = f.kind === 'shell-file' ? 'shell' : f.file === credentialsFile ? 'credentials' : awsFormat(f.file!, configFile)
+      files.set(f.file!, {path: f.file!, text: await readText(f.file!), format, ...(format === 'shell' ? {selector: f.profile} : {})})
     }
-    item.records = kept
-    const record: AuditRecord = {
-      profile,
-      batch,
-      fixedAt: new Date(now).toISOString(),
-      ...(input.replaceWith !== undefined && !shellChoices.has(profile) ? {replacedWith: input.replaceWith} : {}),
-      files: records,
+    if (input.replaceWith !== undefined && !files.has(configFile)) {
+      files.set(configFile, {path: configFile, text: await readText(configFile), format: 'config'})
     }
-    item.records.push(record)
-    await deps.store.set(key, encodeAuditItem(item))
-    result.fixed.push({
-      profile,
-      files: records.map((r) => displayPath(r.path, home)),
-      storeKey: key,
-      ...(record.replacedWith ? {replacedWith: record.replacedWith} : {}),
+    for (const file of files.values()) {
+      if (file.format !== 'shell' && file.text !== undefined) assertWellFormed(file.path, file.text)
+    }
+    const replaced = chosen.filter((p) => !shellChoices.has(p))
+    const plan = planFix({
+      files: [...files.values()],
+      profiles: chosen,
+      configFile,
+      ...(input.replaceWith !== undefined && replaced.length > 0
+        ? {replaceWith: {profile: input.replaceWith, credentialProcess: credentialProcessLine(input.keylessCommand ?? 'keyless', input.replaceWith)}}
+        : {}),
     })
-  }
 
-  // 2. The files: the config file first (a credential_process next to keys still in the credentials
-  // file is harmless: the keys win until they are gone), then the others.
-  const order = [...plan.files].sort((a, b) => rank(a.path) - rank(b.path))
-  function rank(path: string): number {
-    return path === configFile ? 0 : files.get(path)?.format === 'shell' ? 2 : 1
-  }
-  for (const file of order) {
-    const now = await readText(file.path)
-    if (textHash(now) !== file.hashBefore) {
-      throw new KeylessError(`${displayPath(file.path, home)} changed while keyless was fixing it; it was left as it is.`, {
-        code: 'ConcurrentChange',
-        hint: 'Run `keyless audit --fix` again.',
+    const hashes = new Map<string, string>()
+    const hashOf = async (path: string) => {
+      if (!hashes.has(path)) hashes.set(path, files.has(path) ? textHash(files.get(path)!.text) : textHash(await readText(path)))
+      return hashes.get(path)!
+    }
+
+    // 1. The store first: if anything below fails or is killed, the lines are not lost.
+    const now = deps.now()
+    const batch = `${new Date(now).toISOString()}-${randomBytes(3).toString('hex')}`
+    const result: FixResult = {fixed: [], leftAlone}
+    for (const [profile, records] of plan.records) {
+      const key = storeKeys.audit(profile)
+      const stored = await deps.store.get(key)
+      const item: AuditItem = stored === undefined ? {version: 1, records: []} : decodeAuditItem(stored, key)
+      // Drop records whose files are all as they were before that fix: it never reached the files
+      // (killed in between), or they were put back already.
+      const kept: AuditRecord[] = []
+      for (const r of item.records) {
+        let pending = true
+        for (const f of r.files) if ((await hashOf(f.path)) !== f.hashBefore) pending = false
+        if (!pending) kept.push(r)
+      }
+      item.records = kept
+      const record: AuditRecord = {
+        profile,
+        batch,
+        fixedAt: new Date(now).toISOString(),
+        ...(input.replaceWith !== undefined && !shellChoices.has(profile) ? {replacedWith: input.replaceWith} : {}),
+        files: records,
+      }
+      item.records.push(record)
+      await deps.store.set(key, encodeAuditItem(item))
+      result.fixed.push({
+        profile,
+        files: records.map((r) => displayPath(r.path, home)),
+        storeKey: key,
+        ...(record.replacedWith ? {replacedWith: record.replacedWith} : {}),
       })
     }
-    await writeFileAtomic(file.path, file.newText, {backup: false})
-  }
-  return result
+
+    // 2. The files: the config file first (a credential_process next to keys still in the credentials
+    // file is harmless: the keys win until they are gone), then the others.
+    const order = [...plan.files].sort((a, b) => rank(a.path) - rank(b.path))
+    function rank(path: string): number {
+      return path === configFile ? 0 : files.get(path)?.format === 'shell' ? 2 : 1
+    }
+    for (const file of order) {
+      const now = await readText(file.path)
+      if (textHash(now) !== file.hashBefore) {
+        throw new KeylessError(`${displayPath(file.path, home)} changed while keyless was fixing it; it was left as it is.`, {
+          code: 'ConcurrentChange',
+          hint: 'Run `keyless audit --fix` again.',
+        })
+      }
+      await writeFileAtomic(file.path, file.newText, {backup: false})
+    }
+    return result
+  }, {dir: deps.paths.lockDir, timeoutMs: 30_000})
 }
 
 /** config or credentials format: the config file and its copies (`config.bak`) use `[profile NAME]`. */

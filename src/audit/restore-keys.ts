@@ -2,7 +2,9 @@ import {readFile, unlink} from 'node:fs/promises'
 import {writeFileAtomic} from '../config/write-file-atomic.js'
 import type {Paths} from '../util/paths.js'
 import {KeylessError, UsageError} from '../errors.js'
+import {withLock} from '../lock/with-lock.js'
 import {storeKeys} from '../store/keys.js'
+import {configLockName} from '../sync/sync-profiles.js'
 import type {SecretStore} from '../store/secret-store.js'
 import {decodeAuditItem, encodeAuditItem, type AuditItem, type AuditRecord, type Hunk} from './audit-record.js'
 import {displayPath} from './display-path.js'
@@ -11,7 +13,7 @@ import {undoHunks} from './undo-hunks.js'
 
 export interface RestoreDeps {
   store: SecretStore
-  paths: Pick<Paths, 'home' | 'configFile'>
+  paths: Pick<Paths, 'home' | 'configFile' | 'lockDir'>
 }
 
 export interface RestoreInput {
@@ -49,6 +51,10 @@ const auditPrefix = storeKeys.audit('')
  * are byte for byte what they were.
  */
 export async function restoreKeys(input: RestoreInput, deps: RestoreDeps): Promise<RestoreResult> {
+  return withLock(configLockName, () => restoreUnlocked(input, deps), {dir: deps.paths.lockDir, timeoutMs: 30_000})
+}
+
+async function restoreUnlocked(input: RestoreInput, deps: RestoreDeps): Promise<RestoreResult> {
   const home = deps.paths.home
   const stored = (await deps.store.list(auditPrefix)).sort()
   const keys = input.profiles.length === 0 ? stored : input.profiles.map((p) => storeKeys.audit(normalize(p, home)))

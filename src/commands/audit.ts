@@ -8,6 +8,7 @@ import type {AuditReport} from '../audit/audit-types.js'
 import {BaseCommand} from '../cli/base-command.js'
 import {createAppDeps} from '../cli/command-deps.js'
 import {KeylessError} from '../errors.js'
+import {keylessCommand} from '../sync/keyless-command.js'
 
 export default class Audit extends BaseCommand {
   static override summary = 'Find long-lived AWS access keys on this machine and move them off disk.'
@@ -48,7 +49,9 @@ Exit status: 0 when no long-lived key was found, 1 when one was (for onboarding 
       return result
     }
     if (flags.fix) {
-      const result = await fixKeys({profiles, yes: flags.yes, replaceWith: flags['replace-with']}, {...deps, choose: chooseProfiles})
+      const command = keylessCommand({env: deps.env, script: process.argv[1], node: process.execPath})
+      const input = {profiles, yes: flags.yes, replaceWith: flags['replace-with'], keylessCommand: command}
+      const result = await fixKeys(input, {...deps, choose: chooseProfiles})
       this.log(formatFixResult(result))
       return result
     }
