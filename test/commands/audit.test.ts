@@ -6,7 +6,7 @@ import {startEmulator, type Emulator} from '../emulator/emulator.js'
 import {grepTree} from '../helpers/grep-tree.js'
 import {createSandbox, type Sandbox} from '../helpers/sandbox.js'
 import type {AuditReport} from '../../src/audit/audit-types.js'
-import {allSecrets, CONFIG_TEXT, fakeKey, plantKeys, type PlantedKeys} from './audit-fixtures.js'
+import {allSecrets, CONFIG_TEXT, plantKeys, type PlantedKeys} from './audit-fixtures.js'
 
 /** Fragments of a secret long enough to mean a leak (8 characters of any of them). */
 function leaks(output: string, secrets: string[]): string[] {
