@@ -143,7 +143,7 @@ describe('withLock', function () {
   it('lets exactly one of many waiters at a time through a stale lock (no double break)', async () => {
     await plantLock(dir, 'herd', {pid: await deadPid(), host: hostname()}, 0)
     const file = join(dir, '..', 'counter')
-    const start = Date.now() + 1500
+    const start = Date.now() + 3000
     const procs = Array.from({length: 8}, () => run(['wait', dir, 'herd', String(start), file]))
     const results = await Promise.all(procs.map(exited))
     for (const r of results) expect(r, r.stderr).to.include({code: 0})
@@ -171,8 +171,8 @@ describe('withLock', function () {
   it('keeps a long holder fresh: a waiter with a short staleMs still does not break it', async () => {
     let waiterError: unknown
     await withLock('long', async () => {
-      waiterError = await withLock('long', async () => 'stolen', {dir, staleMs: 600, timeoutMs: 2_000}).catch((e: unknown) => e)
-    }, {dir, staleMs: 600})
+      waiterError = await withLock('long', async () => 'stolen', {dir, staleMs: 1_500, timeoutMs: 4_500}).catch((e: unknown) => e)
+    }, {dir, staleMs: 1_500})
     expect(waiterError).to.be.instanceOf(KeylessError)
     expect((waiterError as KeylessError).code).to.equal('LockTimeout')
   })

@@ -168,7 +168,7 @@ describe('createFileStore', function () {
 
   it('loses no update when two processes write different keys at the same moment, many times', async () => {
     const perProcess = 40
-    const start = Date.now() + 2_000 // both children are loaded and have derived the key by then
+    const start = Date.now() + 3_000 // both children are loaded and have derived the key by then
     const run = (prefix: string) =>
       new Promise<{code: number | null; out: string; err: string}>((resolve) => {
         const proc = spawn(process.execPath, ['--import', 'tsx', childScript, 'file-writer', path, passphrase, prefix, String(perProcess), String(start)], {
