@@ -153,6 +153,14 @@ export function parseIniDocument(text: string): IniDocument {
   return {eol: detectEol(text), lines, terminators, sections, problems}
 }
 
+/**
+ * Whether `value` reads back unchanged after `key = value`: one line, no surrounding whitespace, and
+ * nothing the SDK takes for a comment (`#` or `;` at the start or after whitespace).
+ */
+export function isStorableValue(value: string): boolean {
+  return !/[\r\n]/.test(value) && value.trim() === value && !commentStart.test(value)
+}
+
 /** Sections of the document that match `header` (by kind and name, so `[profile "x"]` matches `profile x`). */
 export function findSections(doc: IniDocument, header: string): IniSection[] {
   const wanted = classifyHeader(header)
@@ -208,7 +216,8 @@ function setValueInLine(raw: string, entry: IniEntry, value: string): string {
   const lead = afterEq.length - afterEq.trimStart().length
   const valueStart = eq + 1 + lead
   if (entry.value === '') {
-    return `${raw.slice(0, eq + 1)}${lead > 0 ? raw.slice(eq + 1, valueStart) : ' '}${value}${raw.slice(valueStart)}`
+    const rest = raw.slice(valueStart) // a comment, or nothing
+    return `${raw.slice(0, eq + 1)}${lead > 0 ? raw.slice(eq + 1, valueStart) : ' '}${value}${rest ? ` ${rest}` : ''}`
   }
   if (raw.startsWith(entry.value, valueStart)) {
     return raw.slice(0, valueStart) + value + raw.slice(valueStart + entry.value.length)
@@ -228,7 +237,7 @@ export function upsertSection(text: string, header: string, entries: Array<[stri
   const doc = parseIniDocument(text)
   entries = [...new Map(entries).entries()] // a key given twice: the last value wins
   for (const [key, value] of entries) {
-    if (/[\r\n=[\]#;]/.test(key) || key.trim() !== key || key === '' || /[\r\n]/.test(value ?? '')) {
+    if (/[\r\n=[\]#;]/.test(key) || key.trim() !== key || key === '' || (value !== undefined && !isStorableValue(value))) {
       throw new TypeError(`upsertSection: invalid entry ${JSON.stringify([key, value])}`)
     }
   }

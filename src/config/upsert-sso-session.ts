@@ -1,6 +1,6 @@
 import {UsageError} from '../errors.js'
 import type {Paths} from '../util/paths.js'
-import {findSections, upsertSection} from './ini-document.js'
+import {findSections, isStorableValue, upsertSection} from './ini-document.js'
 import {assertWellFormed, readTextFile} from './load-aws-config.js'
 import {quote, validateRegion, validateScopes, validateSessionName, validateStartUrl} from './validate.js'
 import {writeFileAtomic} from './write-file-atomic.js'
@@ -30,7 +30,9 @@ export async function upsertSsoSession(
   const extra = Object.entries(input.extra ?? {})
   for (const [key, value] of extra) {
     if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(key)) throw new UsageError(`Invalid setting name ${quote(key)}.`, 'Use letters, digits and "_".')
-    if (/[\r\n]/.test(value)) throw new UsageError(`The value of ${key} must be a single line.`)
+    if (!isStorableValue(value.trim())) {
+      throw new UsageError(`The value of ${key} cannot be stored: ${quote(value)}.`, 'Use a single line without " #" or " ;" (they start a comment).')
+    }
   }
 
   const text = (await readTextFile(paths.configFile)) ?? ''

@@ -164,6 +164,14 @@ describe('ini-document', () => {
     it('refuses entries that would inject lines', () => {
       expect(() => upsertSection('', 'profile a', [['k', 'v\n[profile evil]']])).to.throw(TypeError)
       expect(() => upsertSection('', 'profile a', [['k = x', 'v']])).to.throw(TypeError)
+      for (const v of ['a # b', '#a', '; a', ' padded']) expect(() => upsertSection('', 'profile a', [['k', v]]), v).to.throw(TypeError)
+      expect(upsertSection('[profile a]\nk = 1\n', 'profile a', [['k', 'a#b;c']])).to.equal('[profile a]\nk = a#b;c\n')
+    })
+
+    it('gives an empty-valued entry a value without swallowing its comment', () => {
+      expect(upsertSection('[profile a]\ncli_pager =  # off\nk=\n', 'profile a', [['cli_pager', 'less'], ['k', 'v']])).to.equal(
+        '[profile a]\ncli_pager =  less # off\nk= v\n',
+      )
     })
   })
 

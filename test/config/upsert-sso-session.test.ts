@@ -86,6 +86,7 @@ describe('upsertSsoSession', () => {
       {...input, scopes: ['sso:account:access evil']},
       {...input, extra: {'bad key': 'x'}},
       {...input, extra: {keyless_guard: 'a\nb'}},
+      {...input, extra: {keyless_guard: '*prod* # not a comment'}},
     ]
     for (const b of bad) {
       const error = await rejection(upsertSsoSession(aws, b))
