@@ -1,0 +1,27 @@
+import {Args} from '@oclif/core'
+import {BaseCommand} from '../cli/base-command.js'
+import {keylessCommand} from '../sync/keyless-command.js'
+import {shellInitScript} from '../switch/shell-init-script.js'
+import {switchShells, type SwitchShell} from '../switch/shell-exports.js'
+
+export default class ShellInit extends BaseCommand {
+  static override summary = 'Print the shell function that lets `keyless switch` change your current shell.'
+  static override description = `A program cannot change the environment of the shell that started it, so \`keyless switch\` alone can only open a new shell. This prints a \`keyless\` shell function that runs keyless and, after \`keyless switch\`, applies AWS_PROFILE, AWS_REGION and AWS_DEFAULT_REGION to your shell (and remembers the previous profile for \`keyless switch -\`). Every other subcommand passes straight through. It also defines \`keyless_prompt\`, a prompt segment showing the profile in use (white on red for production).
+
+Add it to your shell's start-up file:
+  bash  ~/.bashrc                    eval "$(keyless shell-init bash)"
+  zsh   ~/.zshrc                     eval "$(keyless shell-init zsh)"
+  fish  ~/.config/fish/config.fish   keyless shell-init fish | source`
+
+  static override examples = ['eval "$(<%= config.bin %> <%= command.id %> zsh)"', 'eval "$(<%= config.bin %> <%= command.id %> bash)"', '<%= config.bin %> <%= command.id %> fish | source']
+
+  static override args = {
+    shell: Args.string({description: 'the shell', required: true, options: [...switchShells]}),
+  }
+
+  async run(): Promise<void> {
+    const {args} = await this.parse(ShellInit)
+    const command = keylessCommand({env: process.env, script: process.argv[1], node: process.execPath})
+    process.stdout.write(shellInitScript(args.shell as SwitchShell, command))
+  }
+}

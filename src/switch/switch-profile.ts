@@ -1,0 +1,237 @@
+import {loadAwsConfig, type AwsConfig} from '../config/load-aws-config.js'
+import type {ResolvedProfile, SsoRoleProfile} from '../config/profile-types.js'
+import {resolveProfile} from '../config/resolve-profile.js'
+import {getSsoSession, listSsoSessions} from '../config/sso-sessions.js'
+import type {CredentialDeps} from '../credentials/credential-deps.js'
+import type {Output} from '../deps.js'
+import {KeylessError, UsageError} from '../errors.js'
+import {staleVariables} from '../exec/build-exec-env.js'
+import type {ConfirmGuardedDeps} from '../guard/confirm-guarded.js'
+import {guardProfile} from '../guard/guard-profile.js'
+import {colorEnabled, formatGuardBadge} from '../guard/guard-style.js'
+import {listAssignments, type ListAssignmentsDeps} from '../portal/list-assignments.js'
+import type {PickerChoice} from '../ui/picker.js'
+import type {Paths} from '../util/paths.js'
+import {createFuzzyIndex} from './fuzzy-index.js'
+import {frecencyScore, readFrecency, recordUse} from './frecency.js'
+import {assertShellSafeProfile, shellExports, type ShellChanges, type SwitchShell} from './shell-exports.js'
+import {entryText, switchEntries, type SwitchEntry} from './switch-entries.js'
+
+export interface SwitchInput {
+  /** Fuzzy query; `-` = the previous profile of this shell. */
+  query?: string
+  /** Print the profile name on stdout, change nothing. */
+  print: boolean
+  /** Confirmation of guarded (production) profiles given in advance. */
+  yes: boolean
+  refresh?: boolean
+  /** Set by the shell function: where to write the variable changes, and for which shell. */
+  shell?: {shell: SwitchShell; exportFile: string}
+}
+
+export type SwitchResult =
+  | {action: 'print'; profile: string; entry: SwitchEntry}
+  | {action: 'export'; profile?: string; entry?: SwitchEntry; changes: ShellChanges}
+  | {action: 'subshell'; profile: string; entry: SwitchEntry; exitCode: number}
+
+export interface SwitchDeps extends Omit<ListAssignmentsDeps, 'paths'>, Omit<CredentialDeps, 'paths'> {
+  paths: Pick<Paths, 'configFile' | 'credentialsFile' | 'cacheDir' | 'lockDir'>
+  stdout: Output
+  isInteractive: boolean
+  /** The picker (src/ui/picker.ts), injected so tests can drive the choice. */
+  pick: (options: {message: string; search: (query: string) => Array<PickerChoice<SwitchEntry>>; initialQuery?: string}) => Promise<SwitchEntry>
+  /** Writes the shell function's file. */
+  writeExports: (file: string, text: string) => Promise<void>
+  /** Runs $SHELL with the profile's credentials (exec), resolving with its exit code. */
+  subshell: (profile: ResolvedProfile, environment: string | undefined) => Promise<number>
+  confirm?: ConfirmGuardedDeps['prompt']
+}
+
+/** How many matches the picker shows at most, and how many an ambiguous query lists. */
+const shown = 50
+const listed = 8
+
+/**
+ * `keyless switch`: picks an account/role (fuzzy picker, or a QUERY with exactly one match, or `-`
+ * for the previous one) and applies it: with the shell function (shell-init), as AWS_PROFILE and
+ * the region variables of the calling shell; with `--print`, as the profile name on stdout;
+ * otherwise as a subshell with the credentials (like exec), with a hint to install the function.
+ */
+export async function switchProfile(input: SwitchInput, deps: SwitchDeps): Promise<SwitchResult> {
+  const config = await loadAwsConfig(deps.paths)
+  if (input.query === '-') return switchBack(input, config, deps)
+
+  const sessions = listSsoSessions(config)
+  const {pairs} = sessions.length > 0 ? await listAssignments({sessions, refresh: input.refresh}, deps) : {pairs: []}
+  const entries = switchEntries(pairs, config)
+  if (entries.length === 0) {
+    throw new UsageError('There is nothing to switch to: no sso-session with accounts, and no profiles.', 'Run `keyless configure`, then `keyless login`.')
+  }
+  const frecency = await readFrecency(deps.paths.cacheDir)
+  const now = deps.now()
+  const index = createFuzzyIndex(entries, {text: entryText, rank: (e) => frecencyScore(frecency.entries[e.key], now)})
+  const entry = await choose(input, entries, index, deps)
+
+  if (input.print) {
+    if (!entry.profile) throw noProfile(entry)
+    deps.stdout.write(`${entry.profile}\n`)
+    await recordUse(deps.paths.cacheDir, entry.key, now)
+    return {action: 'print', profile: entry.profile, entry}
+  }
+
+  const profile = entry.profile ? resolveProfile(config, entry.profile) : pairProfile(config, entry)
+  const decision = await guardProfile(profile, config.ssoSessions, {stderr: deps.stderr, isInteractive: deps.isInteractive, env: deps.env, prompt: deps.confirm}, {
+    yes: input.yes,
+    command: 'keyless switch',
+    accountName: entry.accountName,
+  })
+  await recordUse(deps.paths.cacheDir, entry.key, now)
+
+  if (input.shell && entry.profile) {
+    const changes = profileChanges(assertShellSafeProfile(entry.profile), profile, decision.environment, deps.env)
+    await deps.writeExports(input.shell.exportFile, shellExports(input.shell.shell, changes))
+    deps.stderr.write(`Switched to ${describe(entry)}${profile.region ? ` (${profile.region})` : ''}.\n`)
+    return {action: 'export', profile: entry.profile, entry, changes}
+  }
+
+  if (!entry.profile) deps.stderr.write(`${describe(entry)} has no profile yet (\`keyless sync\` makes one); opening a shell with its credentials.\n`)
+  else if (!input.shell) {
+    deps.stderr.write(
+      `Opening a shell with the credentials of ${entry.profile}; exit it to return.\n` +
+        'To switch this shell instead, add the keyless function to your shell: eval "$(keyless shell-init bash)" (or zsh; fish: keyless shell-init fish | source).\n',
+    )
+  }
+  const exitCode = await deps.subshell(profile, decision.environment)
+  return {action: 'subshell', profile: profile.name, entry, exitCode}
+}
+
+async function choose(input: SwitchInput, entries: SwitchEntry[], index: ReturnType<typeof createFuzzyIndex<SwitchEntry>>, deps: SwitchDeps): Promise<SwitchEntry> {
+  const query = input.query?.trim()
+  if (query) {
+    const exact = entries.filter((e) => e.profile === query)
+    if (exact.length === 1) return exact[0]
+    const found = index.search(query, listed)
+    if (found.total === 1) return found.matches[0].item
+    if (found.total === 0) {
+      throw new UsageError(`Nothing matches "${query}".`, 'Run `keyless list` to see what you can use (or --refresh it).')
+    }
+    if (!deps.isInteractive) {
+      const best = found.matches.map((m) => `  ${plainLabel(m.item)}`).join('\n')
+      throw new UsageError(`"${query}" matches ${found.total} entries; use more of the name or the exact profile name. Best matches:\n${best}`)
+    }
+  } else if (!deps.isInteractive) {
+    throw new UsageError('No terminal for the picker: name what to switch to.', 'Run `keyless switch QUERY` (a profile name or part of an account name).')
+  }
+  const color = colorEnabled(deps.stderr, deps.env)
+  const widths = columnWidths(entries)
+  return deps.pick({
+    message: `Switch to (${entries.length} ${entries.length === 1 ? 'entry' : 'entries'})`,
+    initialQuery: query,
+    search: (q) => index.search(q, shown).matches.map((m) => ({value: m.item, name: label(m.item, widths, color), description: description(m.item)})),
+  })
+}
+
+/** `switch -`: back to the profile this shell had before the last switch (the function keeps it). */
+async function switchBack(input: SwitchInput, config: AwsConfig, deps: SwitchDeps): Promise<SwitchResult> {
+  if (!input.shell) {
+    throw new UsageError('`keyless switch -` needs the keyless shell function.', 'Add eval "$(keyless shell-init bash)" (or zsh, fish) to your shell start-up file.')
+  }
+  const previous = deps.env.KEYLESS_PREVIOUS_PROFILE
+  if (previous === undefined) throw new UsageError('No previous profile in this shell yet.', 'Switch once with `keyless switch` first.')
+  const current = deps.env.AWS_PROFILE ?? ''
+  let changes: ShellChanges
+  if (previous === '') {
+    changes = [['AWS_PROFILE', undefined], ['KEYLESS_PREVIOUS_PROFILE', current], ...regionChanges(undefined, deps.env), ['KEYLESS_ENVIRONMENT', undefined]]
+    deps.stderr.write('Switched back to no profile.\n')
+  } else {
+    const profile = resolveProfile(config, assertShellSafeProfile(previous))
+    const decision = await guardProfile(profile, config.ssoSessions, {stderr: deps.stderr, isInteractive: deps.isInteractive, env: deps.env, prompt: deps.confirm}, {yes: input.yes, command: 'keyless switch'})
+    changes = profileChanges(previous, profile, decision.environment, deps.env)
+    deps.stderr.write(`Switched back to ${previous}.\n`)
+  }
+  await deps.writeExports(input.shell.exportFile, shellExports(input.shell.shell, changes))
+  return {action: 'export', profile: previous || undefined, changes}
+}
+
+/** AWS_PROFILE, the previous one, the region, KEYLESS_ENVIRONMENT; credential variables removed. */
+function profileChanges(name: string, profile: ResolvedProfile, environment: string | undefined, env: NodeJS.ProcessEnv): ShellChanges {
+  const changes: ShellChanges = [
+    ['KEYLESS_PREVIOUS_PROFILE', env.AWS_PROFILE ?? ''],
+    ['AWS_PROFILE', name],
+    ...regionChanges(profile.region, env),
+    ['KEYLESS_ENVIRONMENT', environment],
+  ]
+  // Keys in the environment win over AWS_PROFILE in every SDK: they would make the switch a no-op.
+  for (const variable of staleVariables) {
+    if (variable === 'AWS_PROFILE' || variable === 'KEYLESS_PROFILE') continue
+    if (env[variable] !== undefined) changes.push([variable, undefined])
+  }
+  if (env.AWS_DEFAULT_PROFILE !== undefined) changes.push(['AWS_DEFAULT_PROFILE', undefined])
+  return changes
+}
+
+/** Sets both region variables; without a region, removes them only if a previous switch set them. */
+function regionChanges(region: string | undefined, env: NodeJS.ProcessEnv): ShellChanges {
+  if (region) return [['AWS_REGION', region], ['AWS_DEFAULT_REGION', region], ['KEYLESS_SWITCH_REGION', region]]
+  if (env.KEYLESS_SWITCH_REGION !== undefined && env.AWS_REGION === env.KEYLESS_SWITCH_REGION) {
+    return [['AWS_REGION', undefined], ['AWS_DEFAULT_REGION', undefined], ['KEYLESS_SWITCH_REGION', undefined]]
+  }
+  return []
+}
+
+/** An SSO role profile for a pair that has no profile in the config. */
+function pairProfile(config: AwsConfig, entry: SwitchEntry): SsoRoleProfile {
+  if (!entry.session || !entry.accountId || !entry.roleName) throw noProfile(entry)
+  const session = getSsoSession(config, entry.session)
+  return {
+    kind: 'sso',
+    name: `${entry.accountName ?? entry.accountId}.${entry.roleName}`,
+    session,
+    accountId: entry.accountId,
+    roleName: entry.roleName,
+    region: session.region,
+    settings: {keyless_account_name: entry.accountName ?? ''},
+  }
+}
+
+function noProfile(entry: SwitchEntry): KeylessError {
+  return new UsageError(`${describe(entry)} has no profile in the AWS config.`, 'Run `keyless sync` to create profiles for every account and role.')
+}
+
+function describe(entry: SwitchEntry): string {
+  const pair = entry.accountName || entry.accountId ? `${entry.accountName ?? entry.accountId} / ${entry.roleName ?? '?'}` : undefined
+  if (entry.profile && pair) return `${entry.profile} (${pair})`
+  return entry.profile ?? pair ?? entry.key
+}
+
+interface Widths {
+  account: number
+  id: number
+  role: number
+  session: number
+}
+
+function columnWidths(entries: SwitchEntry[]): Widths {
+  const max = (f: (e: SwitchEntry) => string | undefined, cap: number) => Math.min(cap, Math.max(0, ...entries.map((e) => (f(e) ?? '').length)))
+  return {account: max((e) => e.accountName, 32), id: max((e) => e.accountId, 12), role: max((e) => e.roleName, 28), session: max((e) => e.session, 16)}
+}
+
+const fit = (text: string | undefined, width: number) => {
+  const t = text ?? ''
+  return t.length > width ? `${t.slice(0, Math.max(0, width - 1))}…` : t.padEnd(width)
+}
+
+/** One picker line: marker, account, id, role, session, profile. The [PROD] marker stays without color. */
+function label(e: SwitchEntry, w: Widths, color: boolean): string {
+  const marker = e.guarded ? formatGuardBadge(color) : '      '
+  const profile = e.profile ? `→ ${e.profile}` : '(no profile: keyless sync)'
+  return `${marker} ${fit(e.accountName ?? e.detail, w.account)}  ${fit(e.accountId, w.id)}  ${fit(e.roleName, w.role)}  ${fit(e.session, w.session)}  ${profile}`
+}
+
+function plainLabel(e: SwitchEntry): string {
+  return [e.guarded ? '[PROD]' : undefined, e.profile, e.accountName, e.accountId, e.roleName, e.session ? `(${e.session})` : undefined].filter(Boolean).join('  ')
+}
+
+function description(e: SwitchEntry): string {
+  return [e.region ? `region ${e.region}` : undefined, e.detail].filter(Boolean).join(' · ')
+}
