@@ -89,7 +89,7 @@ try {
 
   // Keys off the laptop: plant an old IAM user key, find it, move it into the keychain, and
   // point the old profile name at keyless.
-  const oldKey = emulator.createUserAccessKey(emulator.org.accounts[0].id, 'legacy-admin')
+  const oldKey = emulator.createUserAccessKey(emulator.org.accounts[0].accountId, 'legacy-admin')
   secrets.push(oldKey.secretAccessKey)
   await mkdir(join(sandbox.home, '.aws'), {recursive: true})
   await writeFile(sandbox.credentialsFile, `# created by hand in 2019\n[legacy-admin]\naws_access_key_id = ${oldKey.accessKeyId}\naws_secret_access_key = ${oldKey.secretAccessKey}\nregion = ${region}\n`, {mode: 0o600})
