@@ -32,10 +32,10 @@ Inside another keyless exec (KEYLESS_PROFILE is set) it refuses, unless --force.
 
   async run(): Promise<void> {
     // Flags go before `--`; everything after it is the command, verbatim.
-    const separator = this.argv.indexOf('--')
-    const own = separator === -1 ? this.argv : this.argv.slice(0, separator)
-    const {args, argv, flags} = await this.parse(Exec, own)
-    const command = separator === -1 ? (argv.slice(1) as string[]) : this.argv.slice(separator + 1)
+    const raw = [...this.argv]
+    const separator = raw.indexOf('--')
+    const {args, argv, flags} = await this.parse(Exec, separator === -1 ? raw : raw.slice(0, separator))
+    const command = separator === -1 ? (argv.slice(1) as string[]) : raw.slice(separator + 1)
     const deps = await createAppDeps({noLogin: flags['no-login']})
     const code = await execWithCredentials(
       {profile: args.profile, command: command[0], args: command.slice(1), server: flags.server, force: flags.force, yes: flags.yes},

@@ -11,6 +11,8 @@ export interface ExecEnvInput {
   base: NodeJS.ProcessEnv
   profileName: string
   region?: string
+  /** KEYLESS_ENVIRONMENT for the child (the guard's label, e.g. production); unset when undefined. */
+  environment?: string
   /** Fixed keys for the child (exec), or… */
   credentials?: AwsCredentials
   /** …a local endpoint the child's SDK fetches them from (exec --server). */
@@ -37,6 +39,7 @@ export const staleVariables = [
   'AWS_ROLE_ARN',
   'AWS_ROLE_SESSION_NAME',
   'KEYLESS_PROFILE',
+  'KEYLESS_ENVIRONMENT',
 ] as const
 
 /**
@@ -61,5 +64,6 @@ export function buildExecEnv(input: ExecEnvInput): NodeJS.ProcessEnv {
     env.AWS_DEFAULT_REGION = input.region
   }
   env.KEYLESS_PROFILE = input.profileName
+  if (input.environment) env.KEYLESS_ENVIRONMENT = input.environment
   return env
 }

@@ -1,9 +1,10 @@
 import {loadAwsConfig} from '../config/load-aws-config.js'
-import type {ResolvedProfile} from '../config/profile-types.js'
 import {resolveProfile} from '../config/resolve-profile.js'
 import type {CredentialDeps} from '../credentials/credential-deps.js'
 import {credentialProvider, getCredentials} from '../credentials/get-credentials.js'
 import {UsageError} from '../errors.js'
+import type {ConfirmGuardedDeps} from '../guard/confirm-guarded.js'
+import {guardProfile} from '../guard/guard-profile.js'
 import {buildExecEnv} from './build-exec-env.js'
 import {runChild, type SignalSource} from './run-child.js'
 import {startCredentialServer} from './start-credential-server.js'
@@ -21,7 +22,7 @@ export interface ExecInput {
   yes: boolean
 }
 
-export interface ExecDeps extends CredentialDeps {
+export interface ExecDeps extends CredentialDeps, Omit<ConfirmGuardedDeps, 'env' | 'stderr'> {
   /** Where SIGINT/SIGTERM/SIGHUP arrive (process). */
   signals: SignalSource
   /**
@@ -29,11 +30,6 @@ export interface ExecDeps extends CredentialDeps {
    * (same foreground process group), and a second copy makes e.g. terraform abort at once.
    */
   forwardInterrupt: boolean
-  /**
-   * Guardrail hook, called once the profile is resolved and before any credential is fetched:
-   * throws to refuse (e.g. a confirm step for production profiles, skipped with --yes).
-   */
-  confirmProfile?: (profile: ResolvedProfile, options: {yes: boolean}) => Promise<void>
 }
 
 /**
@@ -50,16 +46,18 @@ export async function execWithCredentials(input: ExecInput, deps: ExecDeps): Pro
     )
   }
 
-  // Resolve the profile, then let guardrails decide, before anything is fetched.
-  const profile = resolveProfile(await loadAwsConfig(deps.paths), input.profile)
-  await deps.confirmProfile?.(profile, {yes: input.yes})
+  // Resolve the profile, then let the guardrails decide (a guarded profile asks, or needs --yes),
+  // before anything is fetched.
+  const config = await loadAwsConfig(deps.paths)
+  const profile = resolveProfile(config, input.profile)
+  const guard = await guardProfile(profile, config.ssoSessions, deps, {yes: input.yes, command: 'keyless exec'})
 
   const command = input.command ?? deps.env.SHELL ?? '/bin/sh'
   const args = input.command ? input.args : []
   const signals = deps.forwardInterrupt
     ? {forward: ['SIGINT', 'SIGTERM', 'SIGHUP'] as NodeJS.Signals[], survive: [] as NodeJS.Signals[]}
     : {forward: ['SIGTERM', 'SIGHUP'] as NodeJS.Signals[], survive: ['SIGINT', 'SIGQUIT'] as NodeJS.Signals[]}
-  const base = {base: deps.env, profileName: profile.name, region: profile.region}
+  const base = {base: deps.env, profileName: profile.name, region: profile.region, environment: guard.environment}
 
   if (!input.server) {
     const credentials = await getCredentials(profile, deps)

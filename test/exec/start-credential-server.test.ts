@@ -1,0 +1,60 @@
+import {expect} from 'chai'
+import type {AwsCredentials} from '../../src/credentials/credential-types.js'
+import {LoginRequiredError} from '../../src/errors.js'
+import {startCredentialServer} from '../../src/exec/start-credential-server.js'
+
+describe('startCredentialServer', () => {
+  let calls = 0
+  let fail = false
+  const provider = async (): Promise<AwsCredentials> => {
+    calls++
+    await new Promise((r) => setTimeout(r, 20))
+    if (fail) throw new LoginRequiredError('corp')
+    return {accessKeyId: `ASIA${calls}`, secretAccessKey: `secret-${calls}`, sessionToken: `token-${calls}`, expiresAt: Date.parse('2026-11-22T13:00:00Z')}
+  }
+  const warnings: string[] = []
+  let server: Awaited<ReturnType<typeof startCredentialServer>>
+  beforeEach(async () => {
+    calls = 0
+    fail = false
+    warnings.length = 0
+    server = await startCredentialServer(provider, {warn: (m) => warnings.push(m)})
+  })
+  afterEach(async () => {
+    await server.close()
+  })
+
+  it('listens on 127.0.0.1 with a random port and a long random token', () => {
+    expect(server.url).to.match(/^http:\/\/127\.0\.0\.1:\d+\/$/)
+    expect(server.token).to.match(/^[A-Za-z0-9_-]{43}$/)
+  })
+
+  it('serves the container-credentials format to a request with the token', async () => {
+    const response = await fetch(server.url, {headers: {authorization: server.token}})
+    expect(response.status).to.equal(200)
+    expect(response.headers.get('cache-control')).to.equal('no-store')
+    expect(await response.json()).to.deep.equal({AccessKeyId: 'ASIA1', SecretAccessKey: 'secret-1', Token: 'token-1', Expiration: '2026-11-22T13:00:00.000Z'})
+  })
+
+  it('refuses requests without the token (401) or with a wrong one (403), without calling the provider', async () => {
+    expect((await fetch(server.url)).status).to.equal(401)
+    expect((await fetch(server.url, {headers: {authorization: 'x' + server.token.slice(1)}})).status).to.equal(403)
+    expect((await fetch(server.url, {headers: {authorization: 'short'}})).status).to.equal(403)
+    expect(calls).to.equal(0)
+  })
+
+  it('asks the provider on each request (the cache decides), one at a time for simultaneous requests', async () => {
+    const get = () => fetch(server.url, {headers: {authorization: server.token}}).then((r) => r.json() as Promise<{AccessKeyId: string}>)
+    const together = await Promise.all([get(), get(), get()])
+    expect(together.map((c) => c.AccessKeyId)).to.deep.equal(['ASIA1', 'ASIA1', 'ASIA1'])
+    expect((await get()).AccessKeyId).to.equal('ASIA2')
+  })
+
+  it('answers 500 with the one-line reason when credentials cannot be had, and tells the user', async () => {
+    fail = true
+    const response = await fetch(server.url, {headers: {authorization: server.token}})
+    expect(response.status).to.equal(500)
+    expect(await response.json()).to.deep.equal({Code: 'LoginRequired', Message: 'Session "corp": no valid session. Run `keyless login --session corp`.'})
+    expect(warnings).to.deep.equal(['credential endpoint: Session "corp": no valid session. Run `keyless login --session corp`.'])
+  })
+})
