@@ -11,7 +11,10 @@ export async function chooseProfiles(choices: FixChoice[]): Promise<string[]> {
         choices: choices.map((c) => ({
           value: c.profile,
           checked: c.checked,
-          name: `${c.profile}  ${c.findings.map((f) => `${f.location}${f.keyId ? ` ${f.keyId}` : ''} ${f.severity}`).join('; ')}`,
+          name: [
+            ...(c.findings.every((f) => f.location.startsWith(c.profile)) ? [] : [c.profile]),
+            c.findings.map((f) => `${f.location}${f.keyId ? ` ${f.keyId}` : ''} ${f.severity}`).join('; '),
+          ].join('  '),
         })),
       },
       {input: process.stdin, output: process.stderr},
