@@ -31,10 +31,10 @@ describe('keyless audit --fix in a real terminal (tmux)', function () {
     const list = await term.waitFor(/Move these keys off disk[\s\S]*stale[\s\S]*submit/)
     // one line per profile / shell file; the expired temporary key is offered but not preselected
     const line = (name: string) => list.split('\n').find((l) => new RegExp(`[◉◯] ${name.replace(/[.~/]/g, '\\$&')}\\s`).test(l)) ?? ''
-    expect(line('ci')).to.match(/◉ ci  ~\/\.aws\/config:17 AKIA\*{4}\w{4} high/)
+    expect(line('ci')).to.match(/◉ ci {2}~\/\.aws\/config:17 AKIA\*{4}\w{4} high/)
     expect(line('legacy')).to.include('◉')
     expect(line('~/.bashrc:3')).to.include('◉')
-    expect(line('stale')).to.match(/◯ stale  ~\/\.aws\/credentials:7 ASIA\*{4}\w{4} low/)
+    expect(line('stale')).to.match(/◯ stale {2}~\/\.aws\/credentials:7 ASIA\*{4}\w{4} low/)
     expect(list).not.to.include(keys.legacy.secretAccessKey)
     term.send('Space') // the cursor starts on the first entry: ci — keep its keys
     await term.waitFor(/❯\s*◯\s*ci\b/)
