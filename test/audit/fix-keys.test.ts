@@ -138,6 +138,25 @@ describe('audit/fix-keys (domain, fixture home, in-memory store)', () => {
     expect(JSON.parse((await store.get('audit/ci'))!).records).to.have.length(1)
   })
 
+  it('copies next to the files (sync\'s .keyless-backup, credentials.bak) are found and fixed with the profile', async () => {
+    const backup = `[profile ci]\naws_access_key_id = ${ID2}\naws_secret_access_key = ${SECRET2}\n`
+    await writeFile(join(home, '.aws', 'config.keyless-backup'), backup)
+    await writeFile(join(home, '.aws', 'credentials.bak'), CREDENTIALS)
+    const report = await runAudit({check: false}, deps)
+    expect(report.findings.filter((f) => f.profile === 'ci').map((f) => f.location).sort()).to.deep.equal([
+      '~/.aws/config.keyless-backup:2',
+      '~/.aws/credentials.bak:7',
+      '~/.aws/credentials:7',
+    ])
+    const result = await fixKeys({profiles: ['ci'], yes: true}, deps)
+    expect(result.fixed[0].files.sort()).to.deep.equal(['~/.aws/config.keyless-backup', '~/.aws/credentials', '~/.aws/credentials.bak'])
+    expect(await read('.aws/config.keyless-backup')).to.equal('[profile ci]\n')
+    expect(await read('.aws/credentials.bak')).not.to.include(SECRET2)
+    await restoreKeys({profiles: ['ci']}, deps)
+    expect(await read('.aws/config.keyless-backup')).to.equal(backup)
+    expect(await read('.aws/credentials.bak')).to.equal(CREDENTIALS)
+  })
+
   it('without a terminal and without --yes: refuses, changes nothing', async () => {
     const error = await rejection(fixKeys({profiles: ['ci'], yes: false}, deps))
     expect(error.exit).to.equal(2)
