@@ -62,6 +62,38 @@ function isKeylessProfile(settings: Record<string, string>): boolean {
   )
 }
 
+/**
+ * `--replace-with` must name a profile of the config file that keyless serves, and that does not
+ * get its own credentials from a profile being emptied (directly or down its source_profile chain).
+ */
+function checkReplaceTarget(
+  target: string,
+  emptied: string[],
+  configProfiles: Record<string, Record<string, string>>,
+  paths: {home: string; configFile: string},
+): void {
+  const settings = configProfiles[target]
+  if (!settings) {
+    throw new UsageError(`--replace-with: no profile "${target}" in ${displayPath(paths.configFile, paths.home)}.`, 'Run `keyless sync` first, or name an existing keyless profile.')
+  }
+  if (!isKeylessProfile(settings)) {
+    throw new UsageError(
+      `--replace-with: profile "${target}" is not served by keyless.`,
+      'Name a profile with keyless_account_id (from `keyless sync`), sso_account_id, or role_arn + source_profile.',
+    )
+  }
+  const seen = new Set<string>()
+  for (let p: string | undefined = target; p !== undefined && !seen.has(p); p = configProfiles[p]?.source_profile) {
+    seen.add(p)
+    if (emptied.includes(p)) {
+      throw new UsageError(
+        `--replace-with ${target}: it ${p === target ? 'is one of the profiles being emptied' : `gets its credentials from ${p}, which is being emptied`}.`,
+        'Name a profile served by Identity Center (keyless_account_id or sso_account_id).',
+      )
+    }
+  }
+}
+
 function groupByProfile(findings: Finding[]): FixChoice[] {
   const groups = new Map<string, Finding[]>()
   for (const f of findings) groups.set(f.profile!, [...(groups.get(f.profile!) ?? []), f])
@@ -109,16 +141,7 @@ export async function fixKeys(input: FixInput, deps: FixDeps): Promise<FixResult
     if (!requested.includes(choice)) requested.push(choice)
   }
 
-  if (input.replaceWith !== undefined) {
-    const target = scan.configProfiles[input.replaceWith]
-    if (!target) throw new UsageError(`--replace-with: no profile "${input.replaceWith}" in ${displayPath(configFile, home)}.`, 'Run `keyless sync` first, or name an existing keyless profile.')
-    if (!isKeylessProfile(target)) {
-      throw new UsageError(
-        `--replace-with: profile "${input.replaceWith}" is not served by keyless.`,
-        'Name a profile with keyless_account_id (from `keyless sync`), sso_account_id, or role_arn + source_profile.',
-      )
-    }
-  }
+  if (input.replaceWith !== undefined) checkReplaceTarget(input.replaceWith, [], scan.configProfiles, deps.paths)
 
   let chosen: string[]
   if (input.yes) {
@@ -135,19 +158,7 @@ export async function fixKeys(input: FixInput, deps: FixDeps): Promise<FixResult
 
   const leftAlone = scan.findings.filter((f) => f.severity !== 'info' && !chosen.includes(f.profile ?? '\0'))
   if (chosen.length === 0) return {fixed: [], leftAlone}
-  if (input.replaceWith !== undefined) {
-    // The target must not get its own credentials from a profile being emptied (directly or down its chain).
-    const seen = new Set<string>()
-    for (let p: string | undefined = input.replaceWith; p !== undefined && !seen.has(p); p = scan.configProfiles[p]?.source_profile) {
-      seen.add(p)
-      if (chosen.includes(p)) {
-        throw new UsageError(
-          `--replace-with ${input.replaceWith}: it ${p === input.replaceWith ? 'is one of the profiles being emptied' : `gets its credentials from ${p}, which is being emptied`}.`,
-          'Name a profile served by Identity Center (keyless_account_id or sso_account_id).',
-        )
-      }
-    }
-  }
+  if (input.replaceWith !== undefined) checkReplaceTarget(input.replaceWith, chosen, scan.configProfiles, deps.paths)
   const shellChoices = new Set(chosen.filter((p) => movable.some((f) => f.profile === p && f.kind === 'shell-file')))
   if (input.replaceWith !== undefined && chosen.every((p) => shellChoices.has(p))) {
     throw new UsageError('--replace-with applies to profiles of the AWS files, not to shell files.', 'Drop --replace-with, or name a profile.')
@@ -156,9 +167,8 @@ export async function fixKeys(input: FixInput, deps: FixDeps): Promise<FixResult
   // Under the config lock (as `keyless sync` writes), read every file involved once, plan on exactly
   // that text, then write.
   return withLock(configLockName, async () => {
-    // Read every file involved once, now, and plan on exactly that text.
     const files = new Map<string, PlanFile>()
-    for (const f of movable.filter((x) => chosen.includes(x.profile!) && x.file)) {
+    for (const f of movable.filter((x) => x.fixable && chosen.includes(x.profile!) && x.file)) {
       if (files.has(f.file!)) continue
       const format = f.kind === 'shell-file' ? 'shell' : f.file === credentialsFile ? 'credentials' : awsFormat(f.file!, configFile)
       files.set(f.file!, {path: f.file!, text: await readText(f.file!), format, ...(format === 'shell' ? {selector: f.profile} : {})})
