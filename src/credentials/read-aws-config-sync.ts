@@ -10,7 +10,7 @@ const sdkPrefixed = /^([\w-]+)\s(["'])?([\w\-@+.%:/]+)\2$/
  * The AWS config and credentials files as the AWS SDK's loader sees them, built from keyless's own
  * line model: for the credential-process fast path, which cannot afford to load the SDK (about
  * 18 ms). Sections merge when repeated, later keys win, empty values are dropped, `[profile default]`
- * replaces `[default]`. undefined when a file has a line the SDK would skip or cannot be read: the
+ * replaces `[default]`; the keys of nested sub-sections (`s3 =` blocks) are left out. undefined when a file has a line the SDK would skip or cannot be read: the
  * full path (`loadAwsConfig`) then reports it properly.
  */
 export function readAwsConfigSync(paths: Pick<Paths, 'configFile' | 'credentialsFile'>): AwsConfig | undefined {

@@ -1,15 +1,15 @@
 // The credential-process hot path. Every AWS CLI call and SDK start runs `keyless credential-process`,
 // so a cache hit is served here, before oclif or the AWS SDK load: read the config with keyless's
-// own small parser, resolve the profile, compute its cache key, read the secret store, print.
+// own small parser, work out the profile's cache key, read the secret store, print.
 // Anything unusual (an unknown flag, a config problem, a miss, credentials inside the 15-minute
 // window, a store error) returns false, and the full oclif command handles the call and reports
-// errors properly. Static imports stay small: no oclif, no AWS SDK, no prompts.
-import {resolveProfile} from '../config/resolve-profile.js'
+// errors properly. Static imports stay few and small (each ESM module costs about a millisecond
+// here): no oclif, no AWS SDK, no prompts, no node:crypto unless the profile is a role chain.
+import {storeKeys} from '../store/keys.js'
 import type {SecretStore} from '../store/secret-store.js'
 import {resolvePaths, type Paths} from '../util/paths.js'
-import {credentialKey} from './credential-key.js'
-import {credentialSpec} from './credential-spec.js'
 import {toProcessJson} from './credential-types.js'
+import {fastCredentialSpec} from './fast-credential-spec.js'
 import {readAwsConfigSync} from './read-aws-config-sync.js'
 import {hasTimeLeft, parseStoredCredentials} from './stored-credentials.js'
 
@@ -28,8 +28,12 @@ export async function serveCachedCredentials(argv: string[], env: NodeJS.Process
     const paths = resolvePaths(env)
     const config = readAwsConfigSync(paths)
     if (!config) return false
-    const profile = resolveProfile(config, name)
-    const key = credentialKey(credentialSpec(profile))
+    const spec = fastCredentialSpec(config, name)
+    if (!spec || spec.kind === 'static') return false
+    const key =
+      spec.kind === 'sso'
+        ? storeKeys.role(spec.session, spec.accountId, spec.roleName)
+        : (await import('./credential-key.js')).credentialKey(spec)
     if (key === undefined) return false
     // A file store without its passphrase in the environment would prompt: the full path does that.
     if (env.KEYLESS_STORE?.trim() === 'file' && !env.KEYLESS_FILE_PASSPHRASE) return false
