@@ -5,6 +5,7 @@
 // window, a store error) returns false, and the full oclif command handles the call and reports
 // errors properly. Static imports stay few and small (each ESM module costs about a millisecond
 // here): no oclif, no AWS SDK, no prompts, no node:crypto unless the profile is a role chain.
+import {mkdirSync} from 'node:fs'
 import {storeKeys} from '../store/keys.js'
 import type {SecretStore} from '../store/secret-store.js'
 import {resolvePaths, type Paths} from '../util/paths.js'
@@ -17,6 +18,8 @@ export interface ServeOptions {
   now?: () => number
   openStore?: (env: NodeJS.ProcessEnv, paths: Paths) => Promise<SecretStore>
   stdout?: {write(text: string, callback: (error?: Error | null) => void): unknown}
+  /** How long a miss waits for another process's fetch of the same credentials (default 10 s). */
+  waitMs?: number
 }
 
 /** Serves a cache hit for `credential-process` argv; true when it printed the credentials. */
@@ -37,10 +40,31 @@ export async function serveCachedCredentials(argv: string[], env: NodeJS.Process
     if (key === undefined) return false
     // A file store without its passphrase in the environment would prompt: the full path does that.
     if (env.KEYLESS_STORE?.trim() === 'file' && !env.KEYLESS_FILE_PASSPHRASE) return false
-    const open = options.openStore ?? (await import('../store/open-store.js')).openStore
-    const store = await open(env, paths)
-    const credentials = parseStoredCredentials(await store.get(key))
-    if (!credentials || !hasTimeLeft(credentials, (options.now ?? Date.now)())) return false
+    const read = await storeReader(env, paths, options)
+    const now = options.now ?? Date.now
+    const fresh = async () => {
+      const credentials = parseStoredCredentials(await read(key))
+      return credentials && hasTimeLeft(credentials, now()) ? credentials : undefined
+    }
+    let credentials = await fresh()
+    if (!credentials) {
+      // Parallel callers (Terraform starts many at once): one goes on to fetch through the full
+      // path, the others wait for it here instead of each loading oclif and the SDK to wait there.
+      const [{claimFetch}, {lockPath}, {lockName}] = await Promise.all([
+        import('./claim-fetch.js'),
+        import('../lock/with-lock.js'),
+        import('./cached.js'),
+      ])
+      mkdirSync(paths.lockDir, {recursive: true, mode: 0o700})
+      const name = lockName(key)
+      const claim = await claimFetch({
+        lockPath: lockPath(paths.lockDir, name),
+        claimPath: lockPath(paths.lockDir, `${name}.claim`),
+        timeoutMs: options.waitMs ?? 10_000,
+      })
+      if (claim === 'fetched-elsewhere') credentials = await fresh()
+    }
+    if (!credentials) return false
     json = toProcessJson(credentials)
   } catch {
     return false
@@ -51,6 +75,26 @@ export async function serveCachedCredentials(argv: string[], env: NodeJS.Process
     stdout.write(json, () => resolve())
   })
   return true
+}
+
+/**
+ * Reads one store item. The Linux keychain (the Secret Service) is read over D-Bus directly, with a
+ * deadline (the native keyring module costs about 12 ms to load and connect); elsewhere, and for
+ * the encrypted file store, the store itself.
+ */
+async function storeReader(env: NodeJS.ProcessEnv, paths: Paths, options: ServeOptions): Promise<(key: string) => Promise<string | undefined>> {
+  const kind = env.KEYLESS_STORE?.trim() || 'keychain'
+  const secretService = ['linux', 'freebsd', 'openbsd'].includes(process.platform)
+  if (!options.openStore && kind === 'keychain' && secretService && env.DBUS_SESSION_BUS_ADDRESS) {
+    const {lookupSecretService} = await import('./lookup-secret-service.js')
+    const address = env.DBUS_SESSION_BUS_ADDRESS
+    // The attributes @napi-rs/keyring files an item under (see store/keychain-store.ts).
+    const service = env.KEYLESS_KEYCHAIN_SERVICE || 'keyless'
+    return (key) => lookupSecretService({address, attributes: {service, username: key}})
+  }
+  const open = options.openStore ?? (await import('../store/open-store.js')).openStore
+  const store = await open(env, paths)
+  return (key) => store.get(key)
 }
 
 /**

@@ -1,0 +1,64 @@
+import {existsSync, mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdtemp, rm} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {expect} from 'chai'
+import {claimFetch} from '../../src/credentials/claim-fetch.js'
+
+describe('claimFetch', () => {
+  let dir: string
+  let lockPath: string
+  let claimPath: string
+  let exits: Array<() => void>
+  const options = (extra: Partial<Parameters<typeof claimFetch>[0]> = {}) => ({
+    lockPath, claimPath, timeoutMs: 2000, intervalMs: 5, onExit: (fn: () => void) => exits.push(fn), ...extra,
+  })
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'keyless-claim-'))
+    lockPath = join(dir, 'credentials.lock')
+    claimPath = join(dir, 'credentials.claim.lock')
+    exits = []
+  })
+  afterEach(async () => {
+    await rm(dir, {recursive: true, force: true})
+  })
+
+  it('lets the first caller claim the fetch, and releases the claim when that process exits', async () => {
+    expect(await claimFetch(options())).to.equal('claimed')
+    expect(readFileSync(join(claimPath, 'pid'), 'utf8')).to.equal(String(process.pid))
+    expect(exits).to.have.length(1)
+    exits[0]()
+    expect(existsSync(claimPath)).to.equal(false)
+  })
+
+  it('makes later callers wait until neither the claim nor the credential lock exists', async () => {
+    expect(await claimFetch(options())).to.equal('claimed')
+    const waiting = claimFetch(options())
+    let settled = false
+    void waiting.then(() => (settled = true))
+    await new Promise((r) => setTimeout(r, 30))
+    mkdirSync(lockPath) // the claimer's full path takes the credential lock
+    exits[0]() // and its claim goes away when it exits…
+    await new Promise((r) => setTimeout(r, 30))
+    expect(settled).to.equal(false) // …but the lock is still held
+    rmSync(lockPath, {recursive: true})
+    expect(await waiting).to.equal('fetched-elsewhere')
+  })
+
+  it('gives up on a claim whose process is gone, and removes it', async () => {
+    mkdirSync(claimPath)
+    writeFileSync(join(claimPath, 'pid'), '2147483646')
+    expect(await claimFetch(options())).to.equal('gave-up')
+    expect(existsSync(claimPath)).to.equal(false)
+  })
+
+  it('gives up after the timeout (a sign-in in the browser can take minutes)', async () => {
+    mkdirSync(lockPath)
+    mkdirSync(claimPath)
+    writeFileSync(join(claimPath, 'pid'), String(process.pid))
+    const started = Date.now()
+    expect(await claimFetch(options({timeoutMs: 100}))).to.equal('gave-up')
+    expect(Date.now() - started).to.be.within(90, 1500)
+    expect(existsSync(claimPath)).to.equal(true)
+  })
+})

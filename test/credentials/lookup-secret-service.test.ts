@@ -1,0 +1,91 @@
+import {randomBytes} from 'node:crypto'
+import {mkdtemp, rm} from 'node:fs/promises'
+import {createServer, type Server} from 'node:net'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {expect} from 'chai'
+import {lookupSecretService, unixBusPath} from '../../src/credentials/lookup-secret-service.js'
+import {createKeychainStore} from '../../src/store/keychain-store.js'
+
+// Against the real Secret Service of the test run (npm test starts a private gnome-keyring): what
+// the secret store writes through @napi-rs/keyring, the fast path reads over D-Bus.
+describe('lookupSecretService (real Secret Service)', function () {
+  this.timeout(30_000)
+  const address = process.env.DBUS_SESSION_BUS_ADDRESS as string
+  const service = `keyless-lookup-test-${randomBytes(4).toString('hex')}`
+  const store = createKeychainStore({service, dbusAddress: address})
+
+  before(function () {
+    if (!address) throw new Error('no D-Bus session bus: run through `npm test`')
+  })
+  after(async () => {
+    for (const key of await store.list('')) await store.delete(key)
+  })
+
+  it('reads exactly what the keychain store wrote (long, non-ASCII, JSON)', async () => {
+    const value = JSON.stringify({accessKeyId: 'ASIA', secret: 'ß∂ƒ'.repeat(500), nested: {a: [1, 2]}})
+    await store.set('role/corp/111111111111/ReadOnly', value)
+    await store.set('role/corp/111111111111/Admin', 'another item')
+    expect(await lookupSecretService({address, attributes: {service, username: 'role/corp/111111111111/ReadOnly'}})).to.equal(value)
+    expect(await lookupSecretService({address, attributes: {service, username: 'role/corp/111111111111/Admin'}})).to.equal('another item')
+  })
+
+  it('answers undefined for a missing item, and sees updates and deletions', async () => {
+    const key = 'chain/0123456789abcdef0123456789abcdef'
+    expect(await lookupSecretService({address, attributes: {service, username: key}})).to.equal(undefined)
+    await store.set(key, 'v1')
+    await store.set(key, 'v2')
+    expect(await lookupSecretService({address, attributes: {service, username: key}})).to.equal('v2')
+    await store.delete(key)
+    expect(await lookupSecretService({address, attributes: {service, username: key}})).to.equal(undefined)
+  })
+
+  it('does not confuse services', async () => {
+    await store.set('role/x/1/R', 'mine')
+    expect(await lookupSecretService({address, attributes: {service: `${service}-other`, username: 'role/x/1/R'}})).to.equal(undefined)
+  })
+})
+
+describe('lookupSecretService (failures)', () => {
+  let dir: string
+  let server: Server | undefined
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'keyless-bus-'))
+  })
+  afterEach(async () => {
+    server?.close()
+    server = undefined
+    await rm(dir, {recursive: true, force: true})
+  })
+
+  it('gives up at the deadline when the bus accepts but never answers (a frozen bus)', async () => {
+    const path = join(dir, 'silent')
+    server = createServer(() => {})
+    await new Promise<void>((resolve) => server!.listen(path, resolve))
+    const started = Date.now()
+    let error: Error | undefined
+    await lookupSecretService({address: `unix:path=${path}`, attributes: {service: 's', username: 'u'}, timeoutMs: 200}).catch((e: Error) => (error = e))
+    expect(error?.message).to.equal('Secret Service lookup timed out')
+    expect(Date.now() - started).to.be.within(150, 2000)
+  })
+
+  it('fails fast without a bus, or when authentication is refused', async () => {
+    let error: Error | undefined
+    await lookupSecretService({address: `unix:path=${join(dir, 'none')}`, attributes: {}}).catch((e: Error) => (error = e))
+    expect(error?.message).to.match(/ENOENT/)
+    const path = join(dir, 'rejecting')
+    server = createServer((socket) => socket.once('data', () => socket.write('REJECTED EXTERNAL\r\n')))
+    await new Promise<void>((resolve) => server!.listen(path, resolve))
+    error = undefined
+    await lookupSecretService({address: `unix:path=${path}`, attributes: {}}).catch((e: Error) => (error = e))
+    expect(error?.message).to.equal('D-Bus authentication refused (REJECTED)')
+  })
+
+  it('parses unix bus addresses and refuses the others', () => {
+    expect(unixBusPath('unix:path=/run/user/1000/bus')).to.equal('/run/user/1000/bus')
+    expect(unixBusPath('unix:path=/tmp/dbus-8IHW9MIkKX,guid=f23eb1ad')).to.equal('/tmp/dbus-8IHW9MIkKX')
+    expect(unixBusPath('unix:abstract=/tmp/dbus-x,guid=1')).to.equal('\0/tmp/dbus-x')
+    expect(unixBusPath('tcp:host=localhost,port=1234;unix:path=/b')).to.equal('/b')
+    expect(unixBusPath('tcp:host=localhost,port=1234')).to.equal(undefined)
+  })
+})
