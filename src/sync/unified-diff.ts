@@ -10,6 +10,13 @@ export function unifiedDiff(before: string, after: string, path: string, context
   const a = splitKeepingEnds(before)
   const b = splitKeepingEnds(after)
   const ops = diffLines(a, b)
+  // Lines of a (b) before each op, for the hunk headers.
+  const aBefore = new Int32Array(ops.length + 1)
+  const bBefore = new Int32Array(ops.length + 1)
+  ops.forEach((o, j) => {
+    aBefore[j + 1] = aBefore[j] + (o.kind === '+' ? 0 : 1)
+    bBefore[j + 1] = bBefore[j] + (o.kind === '-' ? 0 : 1)
+  })
   const hunks: string[] = []
   let i = 0
   while (i < ops.length) {
@@ -33,8 +40,8 @@ export function unifiedDiff(before: string, after: string, path: string, context
       end++
     }
     end = Math.min(ops.length, lastChange + 1 + context)
-    const aStart = ops.slice(0, start).filter((o) => o.kind !== '+').length
-    const bStart = ops.slice(0, start).filter((o) => o.kind !== '-').length
+    const aStart = aBefore[start]
+    const bStart = bBefore[start]
     const body = ops.slice(start, end)
     const aLen = body.filter((o) => o.kind !== '+').length
     const bLen = body.filter((o) => o.kind !== '-').length
@@ -74,16 +81,22 @@ function diffLines(a: string[], b: string[]): Op[] {
   ]
 }
 
+/** Above this many differing lines, the middle is shown as removed then added (no search). */
+const maxEditDistance = 4000
+
 function myers(a: string[], b: string[]): Op[] {
   const n = a.length
   const m = b.length
-  const max = n + m
-  const offset = max
-  const v = new Int32Array(2 * max + 2)
+  const replaceAll = (): Op[] => [...a.map((line): Op => ({kind: '-', line})), ...b.map((line): Op => ({kind: '+', line}))]
+  if (n === 0 || m === 0) return replaceAll()
+  const max = Math.min(n + m, maxEditDistance)
+  const offset = max + 1
+  const v = new Int32Array(2 * max + 3)
+  // trace[d] holds the frontier before step d, for diagonals -d..d only (memory O(D²), not O(D·(N+M))).
   const trace: Int32Array[] = []
-  let found = max === 0
-  for (let d = 0; d <= max && !found; d++) {
-    trace.push(v.slice())
+  let end = -1
+  for (let d = 0; d <= max && end < 0; d++) {
+    trace.push(v.slice(offset - d, offset + d + 1))
     for (let k = -d; k <= d; k += 2) {
       let x = k === -d || (k !== d && v[offset + k - 1] < v[offset + k + 1]) ? v[offset + k + 1] : v[offset + k - 1] + 1
       let y = x - k
@@ -93,22 +106,26 @@ function myers(a: string[], b: string[]): Op[] {
       }
       v[offset + k] = x
       if (x >= n && y >= m) {
-        found = true
+        end = d
         break
       }
     }
   }
-  trace.push(v.slice())
-  // Walk back through the saved frontiers.
+  if (end < 0) return replaceAll()
+  const at = (d: number, k: number) => trace[d][k + d]
   const ops: Op[] = []
   let x = n
   let y = m
-  for (let d = trace.length - 2; d >= 0 && (x > 0 || y > 0); d--) {
-    const vd = trace[d]
+  for (let d = end; d >= 0; d--) {
     const k = x - y
-    const prevK = k === -d || (k !== d && vd[offset + k - 1] < vd[offset + k + 1]) ? k + 1 : k - 1
-    const prevX = vd[offset + prevK]
-    const prevY = prevX - prevK
+    let prevK = k
+    let prevX = 0
+    let prevY = 0
+    if (d > 0) {
+      prevK = k === -d || (k !== d && at(d, k - 1) < at(d, k + 1)) ? k + 1 : k - 1
+      prevX = at(d, prevK)
+      prevY = prevX - prevK
+    }
     while (x > prevX && y > prevY) {
       ops.push({kind: ' ', line: a[x - 1]})
       x--
@@ -119,11 +136,6 @@ function myers(a: string[], b: string[]): Op[] {
     else ops.push({kind: '-', line: a[x - 1]})
     x = prevX
     y = prevY
-  }
-  while (x > 0 && y > 0) {
-    ops.push({kind: ' ', line: a[x - 1]})
-    x--
-    y--
   }
   return ops.reverse()
 }
