@@ -46,6 +46,8 @@ describe('lookupSecretService (real Secret Service)', function () {
   })
 })
 
+const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (e: Error) => e)
+
 describe('lookupSecretService (failures)', () => {
   let dir: string
   let server: Server | undefined
@@ -63,22 +65,17 @@ describe('lookupSecretService (failures)', () => {
     server = createServer(() => {})
     await new Promise<void>((resolve) => server!.listen(path, resolve))
     const started = Date.now()
-    let error: Error | undefined
-    await lookupSecretService({address: `unix:path=${path}`, attributes: {service: 's', username: 'u'}, timeoutMs: 200}).catch((e: Error) => (error = e))
+    const error = await failure(lookupSecretService({address: `unix:path=${path}`, attributes: {service: 's', username: 'u'}, timeoutMs: 200}))
     expect(error?.message).to.equal('Secret Service lookup timed out')
     expect(Date.now() - started).to.be.within(150, 2000)
   })
 
   it('fails fast without a bus, or when authentication is refused', async () => {
-    let error: Error | undefined
-    await lookupSecretService({address: `unix:path=${join(dir, 'none')}`, attributes: {}}).catch((e: Error) => (error = e))
-    expect(error?.message).to.match(/ENOENT/)
+    expect((await failure(lookupSecretService({address: `unix:path=${join(dir, 'none')}`, attributes: {}})))?.message).to.match(/ENOENT/)
     const path = join(dir, 'rejecting')
     server = createServer((socket) => socket.once('data', () => socket.write('REJECTED EXTERNAL\r\n')))
     await new Promise<void>((resolve) => server!.listen(path, resolve))
-    error = undefined
-    await lookupSecretService({address: `unix:path=${path}`, attributes: {}}).catch((e: Error) => (error = e))
-    expect(error?.message).to.equal('D-Bus authentication refused (REJECTED)')
+    expect((await failure(lookupSecretService({address: `unix:path=${path}`, attributes: {}})))?.message).to.equal('D-Bus authentication refused (REJECTED)')
   })
 
   it('parses unix bus addresses and refuses the others', () => {
