@@ -1,0 +1,99 @@
+import {expect} from 'chai'
+import {execFile} from 'node:child_process'
+import {promisify} from 'node:util'
+import {KEYLESS_BIN, signedInSandbox, type SignedIn} from '../switch/signed-in-sandbox.js'
+
+const run = promisify(execFile)
+
+/** The same steps in each shell's syntax: switch, switch again (production, --yes), back, back. */
+const scripts = {
+  posix: (init: string) => `${init}
+keyless switch workload-dev.ReadOnlyAccess || exit 11
+echo "1|$AWS_PROFILE|$AWS_REGION|$AWS_DEFAULT_REGION|\${KEYLESS_ENVIRONMENT-}"
+keyless switch workload-prod.PowerUserAccess --yes || exit 12
+echo "2|$AWS_PROFILE|$AWS_REGION|\${KEYLESS_ENVIRONMENT-}|$KEYLESS_PREVIOUS_PROFILE"
+keyless switch - || exit 13
+echo "3|$AWS_PROFILE|$KEYLESS_PREVIOUS_PROFILE|\${KEYLESS_ENVIRONMENT-}"
+keyless switch - --yes || exit 14
+echo "4|$AWS_PROFILE"
+keyless switch workload-prod.PowerUserAccess && exit 15
+echo "5|$AWS_PROFILE|$?"
+/usr/bin/aws sts get-caller-identity --endpoint-url "$EMULATOR" --query Arn --output text || exit 16
+keyless shell-init bash >/dev/null || exit 17
+`,
+  fish: (init: string) => `${init}
+keyless switch workload-dev.ReadOnlyAccess; or exit 11
+echo "1|$AWS_PROFILE|$AWS_REGION|$AWS_DEFAULT_REGION|$KEYLESS_ENVIRONMENT"
+keyless switch workload-prod.PowerUserAccess --yes; or exit 12
+echo "2|$AWS_PROFILE|$AWS_REGION|$KEYLESS_ENVIRONMENT|$KEYLESS_PREVIOUS_PROFILE"
+keyless switch -; or exit 13
+echo "3|$AWS_PROFILE|$KEYLESS_PREVIOUS_PROFILE|$KEYLESS_ENVIRONMENT"
+keyless switch - --yes; or exit 14
+echo "4|$AWS_PROFILE"
+keyless switch workload-prod.PowerUserAccess; and exit 15
+echo "5|$AWS_PROFILE|$status"
+/usr/bin/aws sts get-caller-identity --endpoint-url "$EMULATOR" --query Arn --output text; or exit 16
+keyless shell-init bash >/dev/null; or exit 17
+`,
+}
+
+const shells = [
+  {name: 'bash', argv: ['bash', '--norc', '--noprofile', '-c'], script: scripts.posix(`eval "$(${KEYLESS_BIN} shell-init bash)"`)},
+  {name: 'zsh', argv: ['zsh', '-f', '-c'], script: scripts.posix(`eval "$(${KEYLESS_BIN} shell-init zsh)"`)},
+  {name: 'fish', argv: ['fish', '--no-config', '-c'], script: scripts.fish(`${KEYLESS_BIN} shell-init fish | source`)},
+]
+
+describe('keyless shell-init: the switch function in real shells', function () {
+  this.timeout(180_000)
+  let t: SignedIn
+  before(async () => {
+    t = await signedInSandbox()
+    const sync = await t.sb.run(['sync'], {env: t.env})
+    expect(sync.code, sync.stderr).to.equal(0)
+  })
+  after(async () => t?.cleanup())
+
+  for (const shell of shells) {
+    it(`${shell.name}: switch sets AWS_PROFILE and the region in the calling shell; switch - goes back`, async () => {
+      const [command, ...args] = shell.argv
+      // Async: the emulator answers from this process.
+      const {stdout, stderr} = await run(command, [...args, shell.script], {
+        cwd: t.sb.home,
+        env: {...t.sb.env, ...t.env, EMULATOR: t.emulator.url, AWS_PROFILE: undefined} as NodeJS.ProcessEnv,
+        timeout: 120_000,
+      }).catch((error: {code?: number; stdout?: string; stderr?: string}) => {
+        throw new Error(`${shell.name} exited ${error.code}: ${error.stdout}\n${error.stderr}`)
+      })
+      const lines = stdout.trim().split('\n')
+      expect(lines[0]).to.equal('1|workload-dev.ReadOnlyAccess|eu-west-1|eu-west-1|')
+      expect(lines[1]).to.equal('2|workload-prod.PowerUserAccess|eu-west-1|prod|workload-dev.ReadOnlyAccess')
+      expect(lines[2]).to.equal('3|workload-dev.ReadOnlyAccess|workload-prod.PowerUserAccess|')
+      expect(lines[3]).to.equal('4|workload-prod.PowerUserAccess')
+      // Production without a terminal and without --yes: refused (exit 2), nothing changed.
+      expect(lines[4]).to.equal('5|workload-prod.PowerUserAccess|2')
+      // The AWS CLI in that shell uses the profile (credential_process through keyless).
+      expect(lines[5]).to.match(/^arn:aws:sts::173205080756:assumed-role\/AWSReservedSSO_PowerUserAccess/)
+      expect(stderr).to.include('Switched to workload-dev.ReadOnlyAccess')
+      expect(stderr).to.include('going ahead (--yes)')
+      expect(stderr).to.match(/guarded .*no terminal to confirm on/)
+    })
+  }
+
+  it('prints nothing else on stdout, and the exported values are quoted (a hostile previous profile is refused)', async () => {
+    const init = await t.sb.run(['shell-init', 'zsh'], {env: t.env})
+    expect(init.code).to.equal(0)
+    expect(init.stdout).to.match(/^# keyless shell integration \(zsh\)/)
+    expect(init.stdout).to.include('keyless_prompt()')
+    const hostile = `x'; touch ${t.sb.home}/pwned; '`
+    const script = `eval "$(${KEYLESS_BIN} shell-init bash)"\nexport KEYLESS_PREVIOUS_PROFILE="${hostile.replaceAll('"', '\\"')}"\nkeyless switch -\necho "rc=$? profile=\${AWS_PROFILE-unset}"\n[ -e ${t.sb.home}/pwned ] && echo PWNED\ntrue\n`
+    const {stdout, stderr} = await run('bash', ['--norc', '-c', script], {cwd: t.sb.home, env: {...t.sb.env, ...t.env}, timeout: 60_000})
+    expect(stdout.trim()).to.equal('rc=2 profile=unset')
+    expect(stderr).to.include('has characters switch will not put into your shell')
+  })
+
+  it('rejects an unknown shell (exit 2)', async () => {
+    const r = await t.sb.run(['shell-init', 'tcsh'], {env: t.env})
+    expect(r.code).to.equal(2)
+    expect(r.stdout).to.equal('')
+  })
+})
