@@ -119,7 +119,7 @@ describe('keyless switch', function () {
       expect(many.code).to.equal(2)
       expect(many.stdout).to.equal('')
       expect(many.stderr).to.match(/"workload read" matches \d+ entries/)
-      expect(many.stderr).to.match(/\[PROD\]  workload-prod.ReadOnlyAccess/)
+      expect(many.stderr).to.match(/\[PROD\] {2}workload-prod\.ReadOnlyAccess/)
       const nothing = await t.sb.run(['switch', '--print', 'zzzz'], {env: t.env})
       expect(nothing.code).to.equal(2)
       expect(nothing.stderr).to.include('Nothing matches "zzzz"')
