@@ -98,7 +98,7 @@ async function storeReader(env: NodeJS.ProcessEnv, paths: Paths, options: ServeO
 }
 
 /**
- * The profile name of `--profile NAME` / `--profile=NAME`, with at most `--no-login` beside it
+ * The profile name of `--profile NAME` / `--profile=NAME` / `-p NAME`, with at most `--no-login` beside it
  * (irrelevant to a cache hit). Anything else goes to oclif, which knows every flag.
  */
 function profileArgument(argv: string[]): string | undefined {
@@ -106,7 +106,7 @@ function profileArgument(argv: string[]): string | undefined {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]
     if (arg === '--no-login') continue
-    if (arg === '--profile' && name === undefined && i + 1 < argv.length) name = argv[++i]
+    if ((arg === '--profile' || arg === '-p') && name === undefined && i + 1 < argv.length) name = argv[++i]
     else if (arg.startsWith('--profile=') && name === undefined) name = arg.slice('--profile='.length)
     else return undefined
   }

@@ -18,7 +18,8 @@ describe('credential keys', () => {
   it('keys a chain by a digest of its whole definition', () => {
     const base = chainProfile(ssoProfile(), {externalId: 'ext-1'})
     const key = credentialKey(credentialSpec(base))
-    expect(key).to.match(/^chain\/[0-9a-f]{32}$/)
+    expect(key).to.match(/^chain\/corp\/[0-9a-f]{32}$/)
+    expect(credentialKey(credentialSpec(chainProfile(staticProfile())))).to.match(/^chain\/static\/[0-9a-f]{32}$/)
     // Same definition under another profile name and region: same credentials, same key.
     expect(credentialKey(credentialSpec({...base, name: 'other', region: 'us-west-2', settings: {x: 'y'}}))).to.equal(key)
     const variants = [

@@ -83,6 +83,11 @@ describe('keyless credential-process (built CLI, emulator, real keyring)', funct
     const served = await serveCachedCredentials(['--profile', 'dev'], sb.env, {stdout: {write: (text, done) => ((out += text), done())}})
     expect(served).to.equal(true)
     expect(JSON.parse(out)).to.deep.equal(viaCli)
+    for (const argv of [['-p', 'dev'], ['--profile=dev'], ['--no-login', '--profile', 'dev']]) {
+      out = ''
+      expect(await serveCachedCredentials(argv, sb.env, {stdout: {write: (text, done) => ((out += text), done())}}), argv.join(' ')).to.equal(true)
+      expect(JSON.parse(out)).to.deep.equal(viaCli)
+    }
     // Anything unusual is left to oclif.
     for (const argv of [[], ['--profile'], ['--profile', 'dev', '--debug'], ['--help'], ['--profile', 'nope'], ['--profile', 'dev', 'extra']]) {
       expect(await serveCachedCredentials(argv, sb.env, {stdout: {write: () => expect.fail('printed')}}), argv.join(' ')).to.equal(false)
