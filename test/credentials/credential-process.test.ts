@@ -177,6 +177,15 @@ describe('keyless credential-process (built CLI, emulator, real keyring)', funct
     }
   })
 
+  it('retries STS Throttling (400, awsQuery) from a rate-limited STS', async () => {
+    expectProcessJson(await cp('shared-admin')) // the source, cached first
+    sb.emulator.setFault('AssumeRole', {ratePerSecond: 1})
+    const throttledBefore = sb.emulator.count('Throttled', 'AssumeRole')
+    const results = await Promise.all([cp('throttle-a'), cp('throttle-b')])
+    results.forEach(expectProcessJson)
+    expect(sb.emulator.count('Throttled', 'AssumeRole')).to.be.greaterThan(throttledBefore)
+  })
+
   it('names account and role when the portal refuses (403 → exit 4), with nothing on stdout', async () => {
     const result = await cp('sandbox-ro')
     expect(result.code).to.equal(4)

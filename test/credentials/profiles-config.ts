@@ -1,5 +1,5 @@
 import type {Emulator} from '../emulator/emulator.js'
-import {EXTERNAL_AUDITOR_EXTERNAL_ID, EXTERNAL_AUDITOR_ROLE_ARN, DEV_DEPLOYER_ROLE_ARN, LANDING_ZONE_ACCOUNT_IDS} from '../emulator/organization.js'
+import {DEPLOYER_ROLE_ARN, DEV_DEPLOYER_ROLE_ARN, EXTERNAL_AUDITOR_EXTERNAL_ID, EXTERNAL_AUDITOR_ROLE_ARN, LANDING_ZONE_ACCOUNT_IDS} from '../emulator/organization.js'
 import {CLI_ENTRY} from '../helpers/sandbox.js'
 import {ssoSessionConfig} from '../helpers/sso-session-config.js'
 
@@ -39,6 +39,8 @@ export function profilesConfig(emulator: Emulator, options: {session?: string} =
     `[profile auditor-cli]\nregion = eu-west-1\n${credentialProcessLine('auditor')}\n`,
     `[profile deployer]\nrole_arn = ${DEV_DEPLOYER_ROLE_ARN}\nsource_profile = dev-power\nrole_session_name = deploy-bot\n`,
     `[profile deployer-retry]\nrole_arn = ${DEV_DEPLOYER_ROLE_ARN}\nsource_profile = shared-admin\nrole_session_name = retry-bot\n`,
+    `[profile throttle-a]\nrole_arn = ${DEPLOYER_ROLE_ARN}\nsource_profile = shared-admin\nrole_session_name = throttle-a\n`,
+    `[profile throttle-b]\nrole_arn = ${EXTERNAL_AUDITOR_ROLE_ARN}\nsource_profile = shared-admin\nexternal_id = ${EXTERNAL_AUDITOR_EXTERNAL_ID}\nrole_session_name = throttle-b\n`,
     `[profile deployer-2hop]\nrole_arn = ${EXTERNAL_AUDITOR_ROLE_ARN}\nsource_profile = deployer\nexternal_id = ${EXTERNAL_AUDITOR_EXTERNAL_ID}\n`,
   ].join('\n')
 }
