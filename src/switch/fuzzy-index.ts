@@ -76,7 +76,18 @@ export function createFuzzyIndex<T>(items: readonly T[], options: FuzzyIndexOpti
   const scratch = createScratch()
   const termCache = new Map<string, Term>()
   let packageFzf: ReturnType<typeof packageFinder<number>> | undefined
-  let previous: {words: string[]; matches: number[]} | undefined
+  // Matches of the previous query (positions, ascending), in one of two buffers used in turn, so a
+  // keystroke allocates almost nothing (no GC pause in the middle of typing).
+  const buffers = [new Int32Array(n), new Int32Array(n)]
+  let previous: {words: string[]; matches: Int32Array; buffer: number} | undefined
+
+  // Warm the scorer up on a slice of the real texts, in both case modes and both code paths
+  // (one character, several): the first keystrokes otherwise run unoptimized code.
+  const warm = prepared.filter((p): p is PreparedText => p !== undefined).slice(0, 400)
+  for (const [pattern, caseSensitive] of [['a', false], ['es', false], ['A', true], ['Ac', true]] as const) {
+    const codes = Uint8Array.from(pattern, (c) => c.charCodeAt(0))
+    for (const text of warm) fuzzyScore(text, codes, caseSensitive, scratch)
+  }
 
   const result = (top: Array<{pos: number; score: number}>, total: number): FuzzySearchResult<T> => ({
     matches: top.map(({pos, score}) => ({item: items[order[pos]], score, index: order[pos]})),
@@ -140,7 +151,9 @@ export function createFuzzyIndex<T>(items: readonly T[], options: FuzzyIndexOpti
       previous !== undefined && previous.words.length <= words.length && previous.words.every((p, i) => words[i].startsWith(p))
     const candidates = narrowing ? previous!.matches : undefined
     const count = candidates ? candidates.length : n
-    const matched: number[] = []
+    const buffer = previous && narrowing ? 1 - previous.buffer : 0
+    const out = buffers[buffer]
+    let matchedCount = 0
     const top: Array<{pos: number; score: number}> = []
     for (let k = 0; k < count; k++) {
       const pos = candidates ? candidates[k] : k
@@ -154,7 +167,7 @@ export function createFuzzyIndex<T>(items: readonly T[], options: FuzzyIndexOpti
         }
       }
       if (!all) continue
-      matched.push(pos)
+      out[matchedCount++] = pos
       // Positions only grow, so an equal score loses to what is already in `top`.
       if (top.length === limit && best <= top[limit - 1].score) continue
       let score = 0
@@ -162,18 +175,20 @@ export function createFuzzyIndex<T>(items: readonly T[], options: FuzzyIndexOpti
       if (top.length < limit || score > top[limit - 1].score) insertTop(top, {pos, score}, limit)
     }
     // Items the fast path does not handle (non-ASCII or very long texts) go through the package.
-    const slow = candidates ? candidates.filter((pos) => !prepared[pos]) : slowPositions
+    let found = out.subarray(0, matchedCount)
+    const slow = candidates ? Array.from(candidates).filter((pos) => !prepared[pos]) : slowPositions
     if (slow.length > 0) {
       const allowed = new Set(slow)
+      const extra: number[] = []
       for (const r of packageFinder(slow, (pos) => texts[pos]).find(trimmed)) {
         if (!allowed.has(r.item)) continue
-        matched.push(r.item)
+        extra.push(r.item)
         insertTop(top, {pos: r.item, score: r.score}, limit)
       }
-      matched.sort((a, b) => a - b)
+      if (extra.length > 0) found = Int32Array.from([...found, ...extra]).sort()
     }
-    previous = {words, matches: matched}
-    return result(top, matched.length)
+    previous = {words, matches: found, buffer}
+    return result(top, found.length)
   }
 
   return {search}

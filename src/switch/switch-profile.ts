@@ -8,12 +8,13 @@ import {KeylessError, UsageError} from '../errors.js'
 import {staleVariables} from '../exec/build-exec-env.js'
 import type {ConfirmGuardedDeps} from '../guard/confirm-guarded.js'
 import {guardProfile} from '../guard/guard-profile.js'
-import {colorEnabled, formatGuardBadge} from '../guard/guard-style.js'
+import {colorEnabled} from '../guard/guard-style.js'
 import {listAssignments, type ListAssignmentsDeps} from '../portal/list-assignments.js'
 import type {PickerChoice} from '../ui/picker.js'
 import type {Paths} from '../util/paths.js'
 import {createFuzzyIndex} from './fuzzy-index.js'
 import {frecencyScore, readFrecency, recordUse} from './frecency.js'
+import {pickerSource} from './picker-source.js'
 import {assertShellSafeProfile, shellExports, type ShellChanges, type SwitchShell} from './shell-exports.js'
 import {entryText, switchEntries, type SwitchEntry} from './switch-entries.js'
 
@@ -122,12 +123,10 @@ async function choose(input: SwitchInput, entries: SwitchEntry[], index: ReturnT
   } else if (!deps.isInteractive) {
     throw new UsageError('No terminal for the picker: name what to switch to.', 'Run `keyless switch QUERY` (a profile name or part of an account name).')
   }
-  const color = colorEnabled(deps.stderr, deps.env)
-  const widths = columnWidths(entries)
   return deps.pick({
     message: `Switch to (${entries.length} ${entries.length === 1 ? 'entry' : 'entries'})`,
     initialQuery: query,
-    search: (q) => index.search(q, shown).matches.map((m) => ({value: m.item, name: label(m.item, widths, color), description: description(m.item)})),
+    search: pickerSource(entries, index, {color: colorEnabled(deps.stderr, deps.env), limit: shown}),
   })
 }
 
@@ -204,34 +203,6 @@ function describe(entry: SwitchEntry): string {
   return entry.profile ?? pair ?? entry.key
 }
 
-interface Widths {
-  account: number
-  id: number
-  role: number
-  session: number
-}
-
-function columnWidths(entries: SwitchEntry[]): Widths {
-  const max = (f: (e: SwitchEntry) => string | undefined, cap: number) => Math.min(cap, Math.max(0, ...entries.map((e) => (f(e) ?? '').length)))
-  return {account: max((e) => e.accountName, 32), id: max((e) => e.accountId, 12), role: max((e) => e.roleName, 28), session: max((e) => e.session, 16)}
-}
-
-const fit = (text: string | undefined, width: number) => {
-  const t = text ?? ''
-  return t.length > width ? `${t.slice(0, Math.max(0, width - 1))}…` : t.padEnd(width)
-}
-
-/** One picker line: marker, account, id, role, session, profile. The [PROD] marker stays without color. */
-function label(e: SwitchEntry, w: Widths, color: boolean): string {
-  const marker = e.guarded ? formatGuardBadge(color) : '      '
-  const profile = e.profile ? `→ ${e.profile}` : '(no profile: keyless sync)'
-  return `${marker} ${fit(e.accountName ?? e.detail, w.account)}  ${fit(e.accountId, w.id)}  ${fit(e.roleName, w.role)}  ${fit(e.session, w.session)}  ${profile}`
-}
-
 function plainLabel(e: SwitchEntry): string {
   return [e.guarded ? '[PROD]' : undefined, e.profile, e.accountName, e.accountId, e.roleName, e.session ? `(${e.session})` : undefined].filter(Boolean).join('  ')
-}
-
-function description(e: SwitchEntry): string {
-  return [e.region ? `region ${e.region}` : undefined, e.detail].filter(Boolean).join(' · ')
 }
