@@ -34,9 +34,12 @@ export function validateTemplate(template: string): string {
 /**
  * Characters outside profileNamePattern become "-" (runs collapsed, none next to a separator such
  * as "." or "/"); leading and trailing "-" and "." go. `Shared Services (EU)` → `Shared-Services-EU`.
+ * May return '' (nothing usable).
  */
 export function sanitizeProfileName(raw: string): string {
   return raw
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '') // accents go: Zoë → Zoe
     .replace(/[^A-Za-z0-9_.@+/-]+/g, '-')
     .replace(/-{2,}/g, '-')
     .replace(/-*([./@+])-*/g, '$1')
