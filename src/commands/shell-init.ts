@@ -6,7 +6,7 @@ import {switchShells, type SwitchShell} from '../switch/shell-exports.js'
 
 export default class ShellInit extends BaseCommand {
   static override summary = 'Print the shell function that lets `keyless switch` change your current shell.'
-  static override description = `A program cannot change the environment of the shell that started it, so \`keyless switch\` alone can only open a new shell. This prints a \`keyless\` shell function that runs keyless and, after \`keyless switch\`, applies AWS_PROFILE, AWS_REGION and AWS_DEFAULT_REGION to your shell (and remembers the previous profile for \`keyless switch -\`). Every other subcommand passes straight through. It also defines \`keyless_prompt\`, a prompt segment showing the profile in use (white on red for production).
+  static override description = `A program cannot change the environment of the shell that started it, so \`keyless switch\` alone can only open a new shell. This prints a \`keyless\` shell function that runs keyless and, after \`keyless switch\`, applies AWS_PROFILE, AWS_REGION and AWS_DEFAULT_REGION to your shell (and remembers the previous profile for \`keyless switch -\`). Every other subcommand passes straight through. It also defines \`keyless_prompt\`, a prompt segment showing the profile in use (white on red for production), and completes profile names after exec, console, switch and --profile (bash, fish; in bash put it after the \`keyless autocomplete\` setup, whose completion it extends).
 
 Add it to your shell's start-up file:
   bash  ~/.bashrc                    eval "$(keyless shell-init bash)"
@@ -22,6 +22,7 @@ Add it to your shell's start-up file:
   async run(): Promise<void> {
     const {args} = await this.parse(ShellInit)
     const command = keylessCommand({env: process.env, script: process.argv[1], node: process.execPath})
-    process.stdout.write(shellInitScript(args.shell as SwitchShell, command))
+    const commands = this.config.commands.filter((c) => !c.hidden).map((c) => c.id)
+    process.stdout.write(shellInitScript(args.shell as SwitchShell, command, commands))
   }
 }

@@ -1,4 +1,5 @@
 import {promptSegment} from '../guard/prompt-segment.js'
+import {shellCompletion} from './shell-completion.js'
 import type {SwitchShell} from './shell-exports.js'
 
 /**
@@ -6,15 +7,17 @@ import type {SwitchShell} from './shell-exports.js'
  * `keyless shell-init fish | source`: a `keyless` function that runs the real keyless and, for
  * `switch`, sources what it wrote into a fresh mktemp file — a child process cannot change its
  * parent shell, but a function can. Every other subcommand passes straight through. Also the
- * `keyless_prompt` segment (the profile in use, red for production).
+ * `keyless_prompt` segment (the profile in use, red for production), and profile-name completion
+ * (shell-completion.ts).
  *
  * `command` is how to run the real keyless (`keyless` → `command keyless`, bypassing this function;
  * otherwise an absolute path, already quoted).
  */
-export function shellInitScript(shell: SwitchShell, command: string): string {
+export function shellInitScript(shell: SwitchShell, command: string, commands: readonly string[] = []): string {
   const run = command === 'keyless' ? 'command keyless' : command
   const body = shell === 'fish' ? fishFunction(run) : posixFunction(shell, run)
-  return `${body}\n${promptSegment(shell)}`
+  const completion = shellCompletion(shell, commands)
+  return `${body}\n${promptSegment(shell)}${completion ? `\n${completion}` : ''}`
 }
 
 function posixFunction(shell: 'bash' | 'zsh', run: string): string {

@@ -91,6 +91,35 @@ describe('keyless shell-init: the switch function in real shells', function () {
     expect(stderr).to.include('has characters switch will not put into your shell')
   })
 
+  it('completes profile names after exec/console/switch and --profile (bash, fish), subcommands otherwise', async () => {
+    const bash = `eval "$(${KEYLESS_BIN} shell-init bash)"
+complete_at() { COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMPREPLY=(); _keyless_complete; printf '%s,' "\${COMPREPLY[@]}"; echo; }
+complete_at keyless exec workload-d
+complete_at keyless credential-process --profile log
+complete_at keyless sy
+complete -p keyless
+`
+    const b = await run('bash', ['--norc', '-c', bash], {cwd: t.sb.home, env: {...t.sb.env, ...t.env}, timeout: 60_000})
+    const [exec, profile, sub, registered] = b.stdout.trim().split('\n')
+    expect(exec).to.equal('workload-dev.AdministratorAccess,workload-dev.PowerUserAccess,workload-dev.ReadOnlyAccess,')
+    expect(profile).to.equal('log-archive.ReadOnlyAccess,')
+    expect(sub).to.equal('sync,')
+    expect(registered).to.equal('complete -o default -F _keyless_complete keyless')
+
+    const fish = `${KEYLESS_BIN} shell-init fish | source
+complete -C 'keyless console workload-t'
+echo ---
+complete -C 'keyless exec --profile sec'
+echo ---
+complete -C 'keyless shell-'
+`
+    const f = await run('fish', ['--no-config', '-c', fish], {cwd: t.sb.home, env: {...t.sb.env, ...t.env}, timeout: 60_000})
+    const [console, execProfile, shellInit] = f.stdout.trim().split('---\n').map((block) => block.trim().split('\n').map((l) => l.split('\t')[0]))
+    expect(console).to.deep.equal(['workload-test.PowerUserAccess', 'workload-test.ReadOnlyAccess'])
+    expect(execProfile).to.deep.equal(['security.AdministratorAccess', 'security.ReadOnlyAccess'])
+    expect(shellInit).to.deep.equal(['shell-init'])
+  })
+
   it('rejects an unknown shell (exit 2)', async () => {
     const r = await t.sb.run(['shell-init', 'tcsh'], {env: t.env})
     expect(r.code).to.equal(2)
