@@ -59,13 +59,13 @@ describe('switchProfile (domain, fakes)', () => {
       portal: async () => {
         throw new Error('the cache is seeded')
       },
-      pick: async (o) => {
+      pick: async (o: Parameters<SwitchDeps['pick']>[0]) => {
         const choices = o.search(o.initialQuery ?? '')
-        pickerCalls.push({initialQuery: o.initialQuery, first: choices.map((c) => c.name)})
+        pickerCalls.push({initialQuery: o.initialQuery, first: choices.map((c: PickerChoice<SwitchEntry>) => c.name)})
         return pickChoice(choices)
       },
-      writeExports: async (file, text) => void exportsWritten.push({file, text}),
-      subshell: async (profile) => {
+      writeExports: async (file: string, text: string) => void exportsWritten.push({file, text}),
+      subshell: async (profile: ResolvedProfile) => {
         subshells.push(profile)
         return 0
       },
