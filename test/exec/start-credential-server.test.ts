@@ -1,7 +1,21 @@
+import {request as httpRequest} from 'node:http'
 import {expect} from 'chai'
 import type {AwsCredentials} from '../../src/credentials/credential-types.js'
 import {LoginRequiredError} from '../../src/errors.js'
 import {startCredentialServer} from '../../src/exec/start-credential-server.js'
+
+/** One GET on a fresh connection (no keep-alive pool shared between test servers). */
+function get(url: string, authorization?: string): Promise<{status: number; headers: Record<string, unknown>; json: () => unknown}> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, {agent: false, headers: authorization === undefined ? {} : {authorization}}, (res) => {
+      let body = ''
+      res.setEncoding('utf8').on('data', (d: string) => (body += d))
+      res.on('end', () => resolve({status: res.statusCode ?? 0, headers: res.headers, json: () => JSON.parse(body)}))
+    })
+    req.on('error', reject)
+    req.end()
+  })
+}
 
 describe('startCredentialServer', () => {
   let calls = 0
@@ -30,31 +44,30 @@ describe('startCredentialServer', () => {
   })
 
   it('serves the container-credentials format to a request with the token', async () => {
-    const response = await fetch(server.url, {headers: {authorization: server.token}})
+    const response = await get(server.url, server.token)
     expect(response.status).to.equal(200)
-    expect(response.headers.get('cache-control')).to.equal('no-store')
-    expect(await response.json()).to.deep.equal({AccessKeyId: 'ASIA1', SecretAccessKey: 'secret-1', Token: 'token-1', Expiration: '2026-11-22T13:00:00.000Z'})
+    expect(response.headers['cache-control']).to.equal('no-store')
+    expect(response.json()).to.deep.equal({AccessKeyId: 'ASIA1', SecretAccessKey: 'secret-1', Token: 'token-1', Expiration: '2026-11-22T13:00:00.000Z'})
   })
 
   it('refuses requests without the token (401) or with a wrong one (403), without calling the provider', async () => {
-    expect((await fetch(server.url)).status).to.equal(401)
-    expect((await fetch(server.url, {headers: {authorization: 'x' + server.token.slice(1)}})).status).to.equal(403)
-    expect((await fetch(server.url, {headers: {authorization: 'short'}})).status).to.equal(403)
+    expect((await get(server.url)).status).to.equal(401)
+    expect((await get(server.url, 'x' + server.token.slice(1))).status).to.equal(403)
+    expect((await get(server.url, 'short')).status).to.equal(403)
     expect(calls).to.equal(0)
   })
 
   it('asks the provider on each request (the cache decides), one at a time for simultaneous requests', async () => {
-    const get = () => fetch(server.url, {headers: {authorization: server.token}}).then((r) => r.json() as Promise<{AccessKeyId: string}>)
-    const together = await Promise.all([get(), get(), get()])
-    expect(together.map((c) => c.AccessKeyId)).to.deep.equal(['ASIA1', 'ASIA1', 'ASIA1'])
-    expect((await get()).AccessKeyId).to.equal('ASIA2')
+    const key = () => get(server.url, server.token).then((r) => (r.json() as {AccessKeyId: string}).AccessKeyId)
+    expect(await Promise.all([key(), key(), key()])).to.deep.equal(['ASIA1', 'ASIA1', 'ASIA1'])
+    expect(await key()).to.equal('ASIA2')
   })
 
   it('answers 500 with the one-line reason when credentials cannot be had, and tells the user', async () => {
     fail = true
-    const response = await fetch(server.url, {headers: {authorization: server.token}})
+    const response = await get(server.url, server.token)
     expect(response.status).to.equal(500)
-    expect(await response.json()).to.deep.equal({Code: 'LoginRequired', Message: 'Session "corp": no valid session. Run `keyless login --session corp`.'})
+    expect(response.json()).to.deep.equal({Code: 'LoginRequired', Message: 'Session "corp": no valid session. Run `keyless login --session corp`.'})
     expect(warnings).to.deep.equal(['credential endpoint: Session "corp": no valid session. Run `keyless login --session corp`.'])
   })
 })
