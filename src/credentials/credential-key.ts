@@ -13,7 +13,7 @@ export function credentialKey(spec: CredentialSpec): string | undefined {
     case 'sso':
       return storeKeys.role(spec.session, spec.accountId, spec.roleName)
     case 'chain':
-      return storeKeys.chain(`${rootSession(spec) ?? 'static'}/${chainDigest(spec)}`)
+      return storeKeys.chain(rootSession(spec) ?? 'static', chainDigest(spec))
     case 'static':
       return undefined
   }

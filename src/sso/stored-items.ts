@@ -104,10 +104,10 @@ function sameUrl(a: string, b: string): boolean {
   return trim(a) === trim(b)
 }
 
-/** Every store key of a session: registration, token, role credentials, and anything else under `<kind>/<session>`. */
+/** Every store key of a session: registration, token, role and chained-role credentials. */
 export async function sessionKeys(store: SecretStore, session: string): Promise<string[]> {
   const keys = new Set<string>()
-  for (const prefix of [storeKeys.registration(session), storeKeys.token(session), storeKeys.rolePrefix(session)]) {
+  for (const prefix of [storeKeys.registration(session), storeKeys.token(session), storeKeys.rolePrefix(session), storeKeys.chainPrefix(session)]) {
     for (const key of await store.list(prefix)) {
       if (key === prefix || prefix.endsWith('/') || key.startsWith(`${prefix}/`)) keys.add(key)
     }

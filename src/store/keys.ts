@@ -5,8 +5,10 @@ export const storeKeys = {
   /** Prefix of every role credential of a session (logout deletes them all). */
   rolePrefix: (session: string) => `role/${session}/`,
   role: (session: string, accountId: string, roleName: string) => `role/${session}/${accountId}/${roleName}`,
-  /** A chained role, keyed by a digest of the whole chain definition. */
-  chain: (digest: string) => `chain/${digest}`,
+  /** A chained role, filed under the session it starts from ('static' for access keys) and keyed by a digest of the chain. */
+  chain: (session: string, digest: string) => `chain/${session}/${digest}`,
+  /** Prefix of every chained role that starts from a session (`chain/<session>/<digest>`). */
+  chainPrefix: (session: string) => `chain/${session}/`,
   /** Long-lived key material moved off disk by `audit --fix`. */
   audit: (profile: string) => `audit/${profile}`,
 } as const

@@ -30,6 +30,8 @@ describe('sso session administration (configure, logout, status)', () => {
     await f.store.set(storeKeys.role('corp', '222222222222', 'Read'), JSON.stringify({accessKeyId: 'ASIA2', secretAccessKey: 'sk-SECRET', sessionToken: 'st-SECRET', expiresAt: f.clock.t + 20 * 60_000}))
     await f.store.set(storeKeys.role('corp', '333333333333', 'Old'), JSON.stringify({accessKeyId: 'ASIA3', secretAccessKey: 'sk-SECRET', sessionToken: 'st-SECRET', expiresAt: f.clock.t - 1}))
     await f.store.set(storeKeys.role('lab', '444444444444', 'Dev'), JSON.stringify({accessKeyId: 'ASIA4', secretAccessKey: 'sk-SECRET', sessionToken: 'st-SECRET', expiresAt: f.clock.t + 60 * 60_000}))
+    await f.store.set(storeKeys.chain('corp', 'c0ffee'), JSON.stringify({accessKeyId: 'ASIA5', secretAccessKey: 'sk-SECRET', sessionToken: 'st-SECRET', expiresAt: f.clock.t + 30 * 60_000}))
+    await f.store.set(storeKeys.chain('lab', 'beef'), JSON.stringify({accessKeyId: 'ASIA6', secretAccessKey: 'sk-SECRET', sessionToken: 'st-SECRET', expiresAt: f.clock.t + 30 * 60_000}))
     await f.store.set(storeKeys.token('corp-other'), '{"other": true}')
     return f
   }
@@ -74,10 +76,10 @@ describe('sso session administration (configure, logout, status)', () => {
       const f = await signedIn()
       const token = f.oidc.issued[0].accessToken
       const [result] = await logoutSession({session: 'corp'}, f.deps)
-      expect(result).to.deep.equal({session: 'corp', portal: 'ended', removed: 5})
+      expect(result).to.deep.equal({session: 'corp', portal: 'ended', removed: 6})
       expect(f.oidc.calls.find((c) => c.op === 'LogoutCommand')?.input).to.deep.equal({accessToken: token})
-      expect(await f.store.list('')).to.deep.equal([storeKeys.role('lab', '444444444444', 'Dev'), storeKeys.token('corp-other')])
-      expect(f.stderr.text()).to.include('Logged out of session "corp": 5 secrets removed')
+      expect(await f.store.list('')).to.deep.equal([storeKeys.chain('lab', 'beef'), storeKeys.role('lab', '444444444444', 'Dev'), storeKeys.token('corp-other')])
+      expect(f.stderr.text()).to.include('Logged out of session "corp": 6 secrets removed')
     })
 
     it('is best effort when the portal cannot be reached, and says so', async () => {
@@ -85,7 +87,7 @@ describe('sso session administration (configure, logout, status)', () => {
       f.oidc.portalDown = true
       const [result] = await logoutSession({session: 'corp'}, f.deps)
       expect(result.portal).to.equal('unreachable')
-      expect(result.removed).to.equal(5)
+      expect(result.removed).to.equal(6)
       expect(f.stderr.text()).to.include('Could not reach the AWS access portal').and.include('removing the local secrets anyway')
     })
 
