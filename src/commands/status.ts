@@ -1,11 +1,12 @@
 import {BaseCommand} from '../cli/base-command.js'
 import {createAppDeps} from '../cli/command-deps.js'
+import {colorEnabled} from '../guard/guard-style.js'
 import {sessionStatus, type StatusResult} from '../sso/session-status.js'
 import {formatStatus} from '../ui/format-status.js'
 
 export default class Status extends BaseCommand {
   static override summary = 'Show sessions, token and registration expiry, cached credentials and the secret store.'
-  static override description = `For each sso-session: start URL, region, whether the token is valid and for how long, whether it can be refreshed silently, when the client registration expires, how many role credentials are cached and the soonest of their expiries, and which secret store is in use. Never shows a secret; never signs in.`
+  static override description = `For each sso-session: start URL, region, whether the token is valid and for how long, whether it can be refreshed silently, when the client registration expires, each cached role credential (account id and name, role, time left, the profiles it serves; production ones marked [PROD], in red on a color terminal, and guarded in --json), and which secret store is in use. Never shows a secret; never signs in.`
 
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json']
 
@@ -15,7 +16,7 @@ export default class Status extends BaseCommand {
     await this.parse(Status)
     const deps = await createAppDeps({noLogin: true})
     const result = await sessionStatus({nodeVersion: process.version}, deps)
-    this.log(formatStatus(result))
+    this.log(formatStatus(result, {color: colorEnabled(process.stdout, deps.env)}))
     if (result.node.note) this.logToStderr(`note: ${result.node.note}`)
     return result
   }

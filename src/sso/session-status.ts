@@ -1,7 +1,7 @@
 import {loadAwsConfig} from '../config/load-aws-config.js'
 import {listSsoSessions} from '../config/sso-sessions.js'
 import type {StoreDeps} from '../deps.js'
-import {storeKeys} from '../store/keys.js'
+import {cachedCredentialList, chainProfiles, type CachedCredential, type ChainProfiles} from './cached-credential-list.js'
 import {storedSessionNames} from './logout-session.js'
 import {belongsTo, readRegistration, readToken} from './stored-items.js'
 import {REFRESH_WINDOW_MS} from './token-state.js'
@@ -23,7 +23,15 @@ export interface SessionStatus {
     refreshable: boolean
   }
   registration: {expiresAt?: string; secondsLeft?: number}
-  roleCredentials: {count: number; expired: number; soonestExpiry?: string; soonestSecondsLeft?: number}
+  roleCredentials: {
+    /** Unexpired role and chained-role credentials. */
+    count: number
+    expired: number
+    soonestExpiry?: string
+    soonestSecondsLeft?: number
+    /** Each unexpired one: account, role, profiles, time left, guarded. */
+    items: CachedCredential[]
+  }
 }
 
 export interface StatusResult {
@@ -55,6 +63,8 @@ export async function sessionStatus(input: {nodeVersion: string}, deps: StoreDep
   const stored = await storedSessionNames(deps)
   const now = deps.now()
   const sessions: SessionStatus[] = []
+  let chainMap: ChainProfiles | undefined
+  const chains = () => (chainMap ??= chainProfiles(config))
   const names = [...configured.map((s) => s.name), ...stored.filter((n) => !configured.some((s) => s.name === n))]
   for (const name of names) {
     const session = configured.find((s) => s.name === name)
@@ -66,19 +76,8 @@ export async function sessionStatus(input: {nodeVersion: string}, deps: StoreDep
       const left = usable.expiresAt - now
       state = !usable.accessToken || left <= 0 ? 'expired' : left <= REFRESH_WINDOW_MS ? 'expiring' : 'valid'
     }
-    let count = 0
-    let expired = 0
-    let soonest: number | undefined
-    for (const key of await deps.store.list(storeKeys.rolePrefix(name))) {
-      const expiresAt = roleExpiry(await deps.store.get(key))
-      if (expiresAt === undefined) continue
-      if (expiresAt <= now) {
-        expired++
-        continue
-      }
-      count++
-      soonest = soonest === undefined ? expiresAt : Math.min(soonest, expiresAt)
-    }
+    const cached = await cachedCredentialList({name, session, config, chains}, deps)
+    const soonest = cached.live.reduce<CachedCredential | undefined>((a, c) => (a === undefined || c.secondsLeft < a.secondsLeft ? c : a), undefined)
     sessions.push({
       session: name,
       configured: Boolean(session),
@@ -90,19 +89,13 @@ export async function sessionStatus(input: {nodeVersion: string}, deps: StoreDep
         refreshable: Boolean(usable?.refreshToken),
       },
       registration: registration ? {expiresAt: iso(registration.expiresAt), secondsLeft: secondsLeft(registration.expiresAt, now)} : {},
-      roleCredentials: {count, expired, ...(soonest === undefined ? {} : {soonestExpiry: iso(soonest), soonestSecondsLeft: secondsLeft(soonest, now)})},
+      roleCredentials: {
+        count: cached.live.length,
+        expired: cached.expired,
+        ...(soonest === undefined ? {} : {soonestExpiry: soonest.expiresAt, soonestSecondsLeft: soonest.secondsLeft}),
+        items: cached.live,
+      },
     })
   }
   return {store: {kind: deps.store.kind, description: deps.store.description}, sessions, node: nodeSupport(input.nodeVersion)}
-}
-
-/** The expiry of a stored role credential (AwsCredentials JSON); undefined when unreadable. */
-function roleExpiry(text: string | undefined): number | undefined {
-  if (!text) return undefined
-  try {
-    const value = JSON.parse(text) as {expiresAt?: unknown}
-    return typeof value.expiresAt === 'number' && Number.isFinite(value.expiresAt) ? value.expiresAt : undefined
-  } catch {
-    return undefined
-  }
 }

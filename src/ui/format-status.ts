@@ -1,8 +1,31 @@
+import {formatGuardBadge, guardBadge} from '../guard/guard-style.js'
+import type {CachedCredential} from '../sso/cached-credential-list.js'
 import type {StatusResult} from '../sso/session-status.js'
 import {formatDuration} from './format-duration.js'
+import {renderTable, type Column} from './table.js'
 
-/** The human view of `keyless status` (stdout). */
-export function formatStatus(result: StatusResult): string {
+/**
+ * The cached credentials of a session, one line each, indented under the session: [PROD] (red and
+ * bold when `color`, the text marker always), account id and name, role, time left, profiles.
+ */
+export function formatCachedCredentials(items: readonly CachedCredential[], color: boolean): string {
+  const columns: Column<CachedCredential>[] = [
+    {header: '', value: (c) => (c.guarded ? guardBadge : ''), style: (text, c) => (c.guarded ? text.replace(guardBadge, formatGuardBadge(color)) : text)},
+    {header: 'ACCOUNT', value: (c) => c.accountId ?? '-'},
+    {header: 'NAME', value: (c) => c.accountName ?? '-'},
+    {header: 'ROLE', value: (c) => c.roleName ?? '-'},
+    {header: 'LEFT', value: (c) => formatDuration(c.secondsLeft)},
+    {header: 'PROFILE', value: (c) => `${c.profiles.join(', ') || '-'}${c.kind === 'chain' ? ` (role chain${c.profiles.length === 0 ? ', no profile in the config' : ''})` : ''}`},
+  ]
+  // Without a guarded entry the marker column would only indent the table.
+  return renderTable(items.some((c) => c.guarded) ? columns : columns.slice(1), items)
+    .split('\n')
+    .map((line) => `    ${line}`)
+    .join('\n')
+}
+
+/** The human view of `keyless status` (stdout). `color`: the [PROD] marker in red (a terminal without NO_COLOR). */
+export function formatStatus(result: StatusResult, options: {color?: boolean} = {}): string {
   const lines: string[] = []
   if (result.sessions.length === 0) {
     lines.push('No sso-session is configured. Run `keyless configure` to add one.')
@@ -27,6 +50,7 @@ export function formatStatus(result: StatusResult): string {
     const c = s.roleCredentials
     const cached = c.count === 0 ? 'none' : `${c.count}, soonest expiry in ${formatDuration(c.soonestSecondsLeft ?? 0)} (${c.soonestExpiry})`
     lines.push(`  role creds      ${cached}${c.expired ? `; ${c.expired} expired` : ''}`)
+    if (c.items.length > 0) lines.push(formatCachedCredentials(c.items, options.color ?? false))
   }
   lines.push(`secret store: ${result.store.kind} (${result.store.description})`)
   return lines.join('\n')

@@ -1,5 +1,6 @@
 import {expect} from 'chai'
 import {randomBytes} from 'node:crypto'
+import {serializeCredentials} from '../../src/credentials/stored-credentials.js'
 import type {StatusResult} from '../../src/sso/session-status.js'
 import {storeKeys} from '../../src/store/keys.js'
 import {createSandbox, type Sandbox} from '../helpers/sandbox.js'
@@ -130,7 +131,7 @@ for (const storeKind of ['keychain', 'file'] as const) {
       const secret = () => randomBytes(24).toString('base64url')
       for (const [account, role, expiresAt] of [['111111111111', 'Admin', soon], ['222222222222', 'Read', soon + 60_000]] as const) {
         const credentials = {accessKeyId: `ASIA${account}`, secretAccessKey: secret(), sessionToken: secret(), expiresAt}
-        await store.set(storeKeys.role('corp', account, role), JSON.stringify(credentials))
+        await store.set(storeKeys.role('corp', account, role), serializeCredentials(credentials))
         w.secrets.add(credentials.secretAccessKey).add(credentials.sessionToken)
       }
       const r = await w.run(['status', '--json'])
@@ -146,7 +147,8 @@ for (const storeKind of ['keychain', 'file'] as const) {
       expect(w.leaks().files).to.deep.equal([])
       const human = await w.run(['status'])
       expect(human.code).to.equal(0)
-      expect(human.stdout).to.include('sso-session corp').and.include('refreshable').and.include('role creds      2').and.include(`secret store: ${storeKind}`)
+      expect(human.stdout).to.include('sso-session corp').and.include('refreshable').and.include('role creds      2')
+      expect(human.stdout).to.match(/\n {4}111111111111 +- +Admin +\S.*\n {4}222222222222 +- +Read /).and.include(`secret store: ${storeKind}`)
       if (Number.parseInt(process.versions.node, 10) < 22) {
         expect(human.stderr.match(/Node\.js 22/g)).to.have.length(1)
         expect(human.stderr).not.to.include('NodeVersionSupportWarning')
