@@ -1,14 +1,13 @@
 import {randomBytes} from 'node:crypto'
 import {readFile} from 'node:fs/promises'
 import {basename, dirname, resolve} from 'node:path'
+import {withConfigLock} from '../config/config-lock.js'
 import {assertWellFormed} from '../config/load-aws-config.js'
 import {writeFileAtomic} from '../config/write-file-atomic.js'
 import type {Output} from '../deps.js'
 import {KeylessError, UsageError} from '../errors.js'
-import {withLock} from '../lock/with-lock.js'
 import {storeKeys} from '../store/keys.js'
 import {credentialProcessLine} from '../sync/managed-profile.js'
-import {configLockName} from '../sync/sync-profiles.js'
 import type {Paths} from '../util/paths.js'
 import type {SecretStore} from '../store/secret-store.js'
 import {decodeAuditItem, encodeAuditItem, type AuditItem, type AuditRecord} from './audit-record.js'
@@ -166,7 +165,7 @@ export async function fixKeys(input: FixInput, deps: FixDeps): Promise<FixResult
 
   // Under the config lock (as `keyless sync` writes), read every file involved once, plan on exactly
   // that text, then write.
-  return withLock(configLockName, async () => {
+  return withConfigLock(deps.paths, async () => {
     const files = new Map<string, PlanFile>()
     for (const f of movable.filter((x) => x.fixable && chosen.includes(x.profile!) && x.file)) {
       if (files.has(f.file!)) continue
@@ -246,7 +245,7 @@ export async function fixKeys(input: FixInput, deps: FixDeps): Promise<FixResult
       await writeFileAtomic(file.path, file.newText, {backup: false})
     }
     return result
-  }, {dir: deps.paths.lockDir, timeoutMs: 30_000})
+  })
 }
 
 /** config or credentials format: the config file and its copies (`config.bak`) use `[profile NAME]`. */

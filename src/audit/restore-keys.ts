@@ -1,10 +1,9 @@
 import {readFile, unlink} from 'node:fs/promises'
+import {withConfigLock} from '../config/config-lock.js'
 import {writeFileAtomic} from '../config/write-file-atomic.js'
 import type {Paths} from '../util/paths.js'
 import {KeylessError, UsageError} from '../errors.js'
-import {withLock} from '../lock/with-lock.js'
 import {storeKeys} from '../store/keys.js'
-import {configLockName} from '../sync/sync-profiles.js'
 import type {SecretStore} from '../store/secret-store.js'
 import {decodeAuditItem, encodeAuditItem, type AuditItem, type AuditRecord, type Hunk} from './audit-record.js'
 import {displayPath} from './display-path.js'
@@ -51,7 +50,7 @@ const auditPrefix = storeKeys.audit('')
  * are byte for byte what they were.
  */
 export async function restoreKeys(input: RestoreInput, deps: RestoreDeps): Promise<RestoreResult> {
-  return withLock(configLockName, () => restoreUnlocked(input, deps), {dir: deps.paths.lockDir, timeoutMs: 30_000})
+  return withConfigLock(deps.paths, () => restoreUnlocked(input, deps))
 }
 
 async function restoreUnlocked(input: RestoreInput, deps: RestoreDeps): Promise<RestoreResult> {

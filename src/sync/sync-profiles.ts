@@ -1,3 +1,4 @@
+import {withConfigLock} from '../config/config-lock.js'
 import {upsertSection} from '../config/ini-document.js'
 import {assertWellFormed, loadAwsConfig, readTextFile, type AwsConfig} from '../config/load-aws-config.js'
 import {handWrittenProfileNames, listManagedBlocks, managedProfileNames, replaceManagedBlock} from '../config/managed-block.js'
@@ -5,7 +6,6 @@ import {getSsoSession, listSsoSessions, pickSsoSession} from '../config/sso-sess
 import {validateRegion} from '../config/validate.js'
 import {backupPath, writeFileAtomic} from '../config/write-file-atomic.js'
 import {environmentOf, guardPatterns} from '../guard/guard-policy.js'
-import {withLock} from '../lock/with-lock.js'
 import {listAssignments, type AccountRolePair, type ListAssignmentsDeps} from '../portal/list-assignments.js'
 import type {SsoSession} from '../sso/session-types.js'
 import type {Paths} from '../util/paths.js'
@@ -55,7 +55,6 @@ export interface SyncDeps extends ListAssignmentsDeps {
   paths: Pick<Paths, 'configFile' | 'credentialsFile' | 'cacheDir' | 'lockDir'>
 }
 
-export const configLockName = 'aws-config'
 export const templateKey = 'keyless_profile_template'
 export const regionKey = 'keyless_profile_region'
 
@@ -177,7 +176,7 @@ export async function syncProfiles(input: SyncInput, deps: SyncDeps): Promise<Sy
   }
 
   if (input.dryRun) return write()
-  return withLock(configLockName, write, {dir: deps.paths.lockDir, timeoutMs: 30_000})
+  return withConfigLock(deps.paths, write)
 }
 
 function allSessions(config: AwsConfig): SsoSession[] {

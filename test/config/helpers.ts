@@ -6,6 +6,8 @@ export interface TempAws {
   dir: string
   configFile: string
   credentialsFile: string
+  /** Where the config lock lives (as Paths.lockDir). */
+  lockDir: string
   cleanup: () => void
 }
 
@@ -17,5 +19,5 @@ export function tempAws(files: {config?: string; credentials?: string} = {}): Te
   if (files.config !== undefined || files.credentials !== undefined) mkdirSync(join(dir, '.aws'), {mode: 0o700})
   if (files.config !== undefined) writeFileSync(configFile, files.config, {mode: 0o600})
   if (files.credentials !== undefined) writeFileSync(credentialsFile, files.credentials, {mode: 0o600})
-  return {dir, configFile, credentialsFile, cleanup: () => rmSync(dir, {recursive: true, force: true})}
+  return {dir, configFile, credentialsFile, lockDir: join(dir, '.cache', 'keyless', 'locks'), cleanup: () => rmSync(dir, {recursive: true, force: true})}
 }

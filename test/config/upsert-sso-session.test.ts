@@ -1,5 +1,6 @@
-import {existsSync, readFileSync, statSync} from 'node:fs'
+import {existsSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
 import {expect} from 'chai'
+import {withConfigLock} from '../../src/config/config-lock.js'
 import {loadAwsConfig} from '../../src/config/load-aws-config.js'
 import {getSsoSession} from '../../src/config/sso-sessions.js'
 import {upsertSsoSession, type SsoSessionInput} from '../../src/config/upsert-sso-session.js'
@@ -104,5 +105,41 @@ describe('upsertSsoSession', () => {
     expect(error).to.be.instanceOf(UsageError)
     expect(error.message).to.include(`${aws.configFile} line ${kitchenSink.split('\n').length}`)
     expect(readFileSync(aws.configFile, 'utf8')).to.equal(broken)
+  })
+
+  it('concurrent calls for different sessions all land: read, edit and write happen under the config lock', async () => {
+    aws = tempAws({config: kitchenSink})
+    const names = Array.from({length: 12}, (_, i) => `team-${i}`)
+    const results = await Promise.all(names.map((name, i) => upsertSsoSession(aws!, {...input, name, region: i % 2 ? 'eu-west-1' : 'us-east-1'})))
+    expect(results).to.deep.equal(names.map(() => ({created: true, changed: true})))
+    const text = readFileSync(aws.configFile, 'utf8')
+    expect(text.startsWith(kitchenSink)).to.equal(true)
+    const config = await loadAwsConfig(aws)
+    for (const [i, name] of names.entries()) expect(getSsoSession(config, name).region).to.equal(i % 2 ? 'eu-west-1' : 'us-east-1')
+    // The lock is released (its directory removed) when the last writer is done.
+    expect(readdirSync(aws.lockDir)).to.deep.equal([])
+  })
+
+  it('waits while another writer (sync, audit --fix) holds the config lock', async () => {
+    aws = tempAws({config: kitchenSink})
+    let release!: () => void
+    const held = new Promise<void>((resolve) => (release = resolve))
+    let entered!: () => void
+    const holding = new Promise<void>((resolve) => (entered = resolve))
+    const other = withConfigLock(aws, async () => {
+      entered()
+      await held
+      writeFileSync(aws!.configFile, `${kitchenSink}[profile written-by-sync]\nregion = eu-west-1\n`)
+    })
+    await holding
+    const upsert = upsertSsoSession(aws, input)
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect(readFileSync(aws.configFile, 'utf8')).to.equal(kitchenSink)
+    release()
+    await other
+    expect(await upsert).to.deep.equal({created: true, changed: true})
+    const config = await loadAwsConfig(aws)
+    expect(Object.keys(config.profiles)).to.include('written-by-sync')
+    expect(getSsoSession(config, 'lab').startUrl).to.equal(input.startUrl)
   })
 })
