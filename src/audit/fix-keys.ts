@@ -1,5 +1,5 @@
 import {randomBytes} from 'node:crypto'
-import {readFile} from 'node:fs/promises'
+import {readTextFile} from '../config/load-aws-config.js'
 import {basename, dirname, resolve} from 'node:path'
 import {withConfigLock} from '../config/config-lock.js'
 import {assertWellFormed} from '../config/load-aws-config.js'
@@ -99,15 +99,6 @@ function groupByProfile(findings: Finding[]): FixChoice[] {
   return [...groups].map(([profile, list]) => ({profile, findings: list, checked: list.some((f) => f.longLived)}))
 }
 
-async function readText(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, 'utf8')
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-    throw new KeylessError(`Cannot read ${path}: ${(error as Error).message}.`, {code: 'FileUnreadable', hint: 'Nothing was changed.'})
-  }
-}
-
 /**
  * `keyless audit --fix`: moves the chosen profiles' key lines out of the files into the secret store
  * (one item per profile, `audit/<profile>`, holding the exact lines and where they stood), and with
@@ -170,10 +161,10 @@ export async function fixKeys(input: FixInput, deps: FixDeps): Promise<FixResult
     for (const f of movable.filter((x) => x.fixable && chosen.includes(x.profile!) && x.file)) {
       if (files.has(f.file!)) continue
       const format = f.kind === 'shell-file' ? 'shell' : f.file === credentialsFile ? 'credentials' : awsFormat(f.file!, configFile)
-      files.set(f.file!, {path: f.file!, text: await readText(f.file!), format, ...(format === 'shell' ? {selector: f.profile} : {})})
+      files.set(f.file!, {path: f.file!, text: await readTextFile(f.file!), format, ...(format === 'shell' ? {selector: f.profile} : {})})
     }
     if (input.replaceWith !== undefined && !files.has(configFile)) {
-      files.set(configFile, {path: configFile, text: await readText(configFile), format: 'config'})
+      files.set(configFile, {path: configFile, text: await readTextFile(configFile), format: 'config'})
     }
     for (const file of files.values()) {
       if (file.format !== 'shell' && file.text !== undefined) assertWellFormed(file.path, file.text)
@@ -190,7 +181,7 @@ export async function fixKeys(input: FixInput, deps: FixDeps): Promise<FixResult
 
     const hashes = new Map<string, string>()
     const hashOf = async (path: string) => {
-      if (!hashes.has(path)) hashes.set(path, files.has(path) ? textHash(files.get(path)!.text) : textHash(await readText(path)))
+      if (!hashes.has(path)) hashes.set(path, files.has(path) ? textHash(files.get(path)!.text) : textHash(await readTextFile(path)))
       return hashes.get(path)!
     }
 
@@ -235,7 +226,7 @@ export async function fixKeys(input: FixInput, deps: FixDeps): Promise<FixResult
       return path === configFile ? 0 : files.get(path)?.format === 'shell' ? 2 : 1
     }
     for (const file of order) {
-      const now = await readText(file.path)
+      const now = await readTextFile(file.path)
       if (textHash(now) !== file.hashBefore) {
         throw new KeylessError(`${displayPath(file.path, home)} changed while keyless was fixing it; it was left as it is.`, {
           code: 'ConcurrentChange',

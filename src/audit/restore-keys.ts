@@ -1,8 +1,9 @@
-import {readFile, unlink} from 'node:fs/promises'
+import {unlink} from 'node:fs/promises'
+import {readTextFile} from '../config/load-aws-config.js'
 import {withConfigLock} from '../config/config-lock.js'
 import {writeFileAtomic} from '../config/write-file-atomic.js'
 import type {Paths} from '../util/paths.js'
-import {KeylessError, UsageError} from '../errors.js'
+import {UsageError} from '../errors.js'
 import {storeKeys} from '../store/keys.js'
 import type {SecretStore} from '../store/secret-store.js'
 import {decodeAuditItem, encodeAuditItem, type AuditItem, type AuditRecord, type Hunk} from './audit-record.js'
@@ -30,15 +31,6 @@ export interface RestoreResult {
   restored: Array<{profile: string; files: RestoredFile[]}>
   /** Profiles whose lines could not be placed (the file changed around them); their items stay in the store. */
   failed: Array<{profile: string; reason: string}>
-}
-
-async function readText(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, 'utf8')
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-    throw new KeylessError(`Cannot read ${path}: ${(error as Error).message}.`, {code: 'FileUnreadable', hint: 'Nothing was changed.'})
-  }
 }
 
 const auditPrefix = storeKeys.audit('')
@@ -88,7 +80,7 @@ async function restoreUnlocked(input: RestoreInput, deps: RestoreDeps): Promise<
       const hunks: Array<{record: AuditRecord; hunk: Hunk}> = owners.flatMap((record) =>
         record.files.filter((f) => f.path === path).flatMap((f) => f.hunks.map((hunk) => ({record, hunk}))),
       )
-      const current = await readText(path)
+      const current = await readTextFile(path)
       const undone = undoHunks(current ?? '', hunks.map((h) => h.hunk))
       for (const lost of undone.lost) {
         const record = hunks.find((h) => h.hunk === lost)!.record
