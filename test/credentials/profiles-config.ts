@@ -1,6 +1,6 @@
 import type {Emulator} from '../emulator/emulator.js'
 import {DEPLOYER_ROLE_ARN, DEV_DEPLOYER_ROLE_ARN, EXTERNAL_AUDITOR_EXTERNAL_ID, EXTERNAL_AUDITOR_ROLE_ARN, LANDING_ZONE_ACCOUNT_IDS} from '../emulator/organization.js'
-import {CLI_ENTRY} from '../helpers/sandbox.js'
+import {CLI_ENTRY, createSandbox, type Sandbox} from '../helpers/sandbox.js'
 import {ssoSessionConfig} from '../helpers/sso-session-config.js'
 
 export const ids = LANDING_ZONE_ACCOUNT_IDS
@@ -43,4 +43,16 @@ export function profilesConfig(emulator: Emulator, options: {session?: string} =
     `[profile throttle-b]\nrole_arn = ${EXTERNAL_AUDITOR_ROLE_ARN}\nsource_profile = shared-admin\nexternal_id = ${EXTERNAL_AUDITOR_EXTERNAL_ID}\nrole_session_name = throttle-b\n`,
     `[profile deployer-2hop]\nrole_arn = ${EXTERNAL_AUDITOR_ROLE_ARN}\nsource_profile = deployer\nexternal_id = ${EXTERNAL_AUDITOR_EXTERNAL_ID}\n`,
   ].join('\n')
+}
+
+/** A fresh sandbox with `profilesConfig` written and the `emulator` session signed in. */
+export async function signedInSandbox(): Promise<Sandbox> {
+  const sb = await createSandbox()
+  await sb.writeConfig(profilesConfig(sb.emulator))
+  const login = await sb.run(['login', '--session', 'emulator'])
+  if (login.code !== 0) {
+    await sb.cleanup()
+    throw new Error(`login failed (${login.code}): ${login.stderr}`)
+  }
+  return sb
 }

@@ -3,8 +3,8 @@ import {readFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {expect} from 'chai'
 import {grepTree} from '../helpers/grep-tree.js'
-import {createSandbox, type Sandbox} from '../helpers/sandbox.js'
-import {ids, profilesConfig} from '../credentials/profiles-config.js'
+import type {Sandbox} from '../helpers/sandbox.js'
+import {ids, signedInSandbox} from '../credentials/profiles-config.js'
 
 /** `env` output as a map. */
 function parseEnv(text: string): Record<string, string> {
@@ -29,10 +29,7 @@ describe('keyless exec (built CLI, emulator, real keyring)', function () {
   let sb: Sandbox
 
   before(async () => {
-    sb = await createSandbox()
-    await sb.writeConfig(profilesConfig(sb.emulator))
-    const login = await sb.run(['login', '--session', 'emulator'])
-    expect(login.code, login.stderr).to.equal(0)
+    sb = await signedInSandbox()
   })
   after(async () => {
     await sb?.cleanup()

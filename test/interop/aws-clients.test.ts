@@ -2,8 +2,8 @@ import {execFile} from 'node:child_process'
 import {join} from 'node:path'
 import {expect} from 'chai'
 import {EXTERNAL_AUDITOR_ROLE_ARN} from '../emulator/organization.js'
-import {createSandbox, type Sandbox} from '../helpers/sandbox.js'
-import {ids, profilesConfig} from '../credentials/profiles-config.js'
+import type {Sandbox} from '../helpers/sandbox.js'
+import {ids, signedInSandbox} from '../credentials/profiles-config.js'
 
 // Real clients nobody here wrote consume keyless: Debian's AWS CLI v2 (/usr/bin/aws; an older `aws`
 // may come first on PATH), Debian's boto3, and the AWS SDK for JavaScript v3.
@@ -36,10 +36,7 @@ describe('interop: real AWS clients use keyless', function () {
   }
 
   before(async () => {
-    sb = await createSandbox()
-    await sb.writeConfig(profilesConfig(sb.emulator))
-    const login = await sb.run(['login', '--session', 'emulator'])
-    expect(login.code, login.stderr).to.equal(0)
+    sb = await signedInSandbox()
   })
   after(async () => {
     await sb?.cleanup()
