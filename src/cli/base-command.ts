@@ -17,8 +17,16 @@ export abstract class BaseCommand extends Command {
     if (error instanceof Errors.CLIError && !(error instanceof Errors.ExitError)) {
       const exit = error.oclif?.exit
       if (exit === undefined || exit === 2 || exit === 1) {
-        const first = error.message.split('\n')[0]
-        process.stderr.write(`keyless: ${first}${debug ? '' : ' See --help.'}\n`)
+        // oclif's parser messages span lines ("Missing 1 required arg:\nprofile  …"): fold them into one.
+        const line = error.message
+          .split('\n')
+          .filter((l) => !/^see more help with/i.test(l.trim()))
+          .map((l) => l.trim())
+          .filter(Boolean)
+          .join(' ')
+          .replace(/\s+/g, ' ')
+          .replace(/[.:]?$/, '.')
+        process.stderr.write(`keyless: ${line} See --help.\n`)
         if (debug && error.stack) process.stderr.write(`${error.stack}\n`)
         this.exit(exit ?? 2)
       }
