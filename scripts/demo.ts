@@ -85,6 +85,13 @@ try {
     {title: 'Wrap a command: exec puts temporary credentials in its environment', argv: k('exec', profile, '--', 'sh', '-c', 'echo "KEYLESS_PROFILE=$KEYLESS_PROFILE AWS_REGION=$AWS_REGION key=${AWS_ACCESS_KEY_ID%${AWS_ACCESS_KEY_ID#????}}… expires=$AWS_CREDENTIAL_EXPIRATION"; ' + `${AWS} sts get-caller-identity --endpoint-url ${url} --query Arn --output text`), shown: `keyless exec ${profile} -- sh -c 'echo …; aws sts get-caller-identity'`},
   ]
   for (const step of more) await runStep(sandbox, step, secrets)
+  const prod = 'workload-prod.ReadOnlyAccess'
+  const later: Step[] = [
+    {title: 'A production profile: credential_process never prompts (tools call it)', argv: [AWS, 'sts', 'get-caller-identity', '--profile', prod, '--endpoint-url', url, '--query', 'Arn', '--output', 'text', '--no-cli-pager'], shown: `aws sts get-caller-identity --profile ${prod} --query Arn`},
+    {title: 'exec into production without a terminal is refused unless --yes', argv: k('exec', prod, '--', 'true'), shown: `keyless exec ${prod} -- true`, allowFailure: true},
+    {title: 'The cached credentials, production marked', argv: k('status'), shown: 'keyless status'},
+  ]
+  for (const step of later) await runStep(sandbox, step, secrets)
   process.stdout.write(`\n${dim(`portal GetRoleCredentials calls so far: ${emulator.count('GetRoleCredentials')} (one per role; the rest came from the cache)`)}\n`)
 
   // Keys off the laptop: plant an old IAM user key, find it, move it into the keychain, and
