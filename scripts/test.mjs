@@ -22,6 +22,7 @@ if (needsPrivateKeyring()) {
 }
 
 function runMocha() {
+  console.log(`tests: node ${process.version}${process.env.KEYLESS_TEST_KEYRING ? ', private gnome-keyring' : ''}`)
   const mocha = join(root, 'node_modules', 'mocha', 'bin', 'mocha.js')
   // A folder argument means the tests in it (not every .ts file); no path means all tests.
   const specs = args.filter((a) => !a.startsWith('-'))
