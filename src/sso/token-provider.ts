@@ -1,4 +1,6 @@
-import {LoginRequiredError} from '../errors.js'
+import {mkdir, readFile, rm, writeFile} from 'node:fs/promises'
+import {join} from 'node:path'
+import {KeylessError, LoginRequiredError} from '../errors.js'
 import {storeKeys} from '../store/keys.js'
 import type {LoginDeps} from './device-login.js'
 import {interactiveLogin} from './interactive-login.js'
@@ -41,6 +43,41 @@ export interface SessionTokens extends TokenProvider {
 
 export const lockName = (session: SsoSession) => `sso-session-${session.name}`
 
+/** A sign-in that failed (denied, expired, cancelled), kept beside the lock so waiters share the outcome. */
+interface FailedLogin {
+  at: number
+  message: string
+  exit: number
+  code: string
+  hint?: string
+}
+
+/**
+ * The failed-login record of a session: processes that waited for another's sign-in fail with its
+ * error instead of each opening the browser again in turn. Not secret (an error line and a time).
+ */
+function failedLoginRecord(deps: TokenProviderDeps, session: SsoSession) {
+  const path = join(deps.paths.lockDir, `${lockName(session)}.failed.json`)
+  return {
+    async read(): Promise<FailedLogin | undefined> {
+      try {
+        const value = JSON.parse(await readFile(path, 'utf8')) as FailedLogin
+        return typeof value.at === 'number' && typeof value.message === 'string' ? value : undefined
+      } catch {
+        return undefined
+      }
+    },
+    async write(error: KeylessError): Promise<void> {
+      const value: FailedLogin = {at: deps.now(), message: error.message, exit: error.exit, code: error.code, hint: error.hint}
+      await mkdir(deps.paths.lockDir, {recursive: true, mode: 0o700}).catch(() => {})
+      await writeFile(path, JSON.stringify(value), {mode: 0o600}).catch(() => {})
+    },
+    async clear(): Promise<void> {
+      await rm(path, {force: true}).catch(() => {})
+    },
+  }
+}
+
 /**
  * The session token lifecycle: a valid stored token is used; one that is expired or inside the
  * refresh window is refreshed silently; otherwise a browser login runs (unless noLogin). Refresh
@@ -64,6 +101,8 @@ export function createTokenProvider(deps: TokenProviderDeps, options: TokenProvi
     token ? 'the session token expired and cannot be refreshed' : 'not signed in'
 
   async function underLock(session: SsoSession, force: boolean): Promise<{token: StoredToken; source: TokenSource}> {
+    const failures = failedLoginRecord(deps, session)
+    const waitingSince = deps.now()
     return lock(lockName(session), async () => {
       // Someone may have logged in or refreshed while we waited for the lock: look again.
       const stored = await readToken(deps.store, session.name)
@@ -82,9 +121,21 @@ export function createTokenProvider(deps: TokenProviderDeps, options: TokenProvi
         }
       }
       if (options.noLogin) throw new LoginRequiredError(session.name, reason)
+      // The process we waited for tried a sign-in and it failed (denied, expired, cancelled): share
+      // its outcome rather than opening the browser again, once per waiting process.
+      const failed = await failures.read()
+      if (!force && failed && failed.at >= waitingSince) {
+        throw new KeylessError(`${failed.message} (the sign-in another keyless process started)`, {code: failed.code, exit: failed.exit, hint: failed.hint})
+      }
       if (!force && reason !== 'not signed in') deps.stderr.write(`Session "${session.name}": ${reason}; signing in again.\n`)
-      const token = await interactiveLogin(session, {flow: options.flow, noBrowser: options.noBrowser, platform: options.platform}, deps)
-      return {token, source: 'login'}
+      try {
+        const token = await interactiveLogin(session, {flow: options.flow, noBrowser: options.noBrowser, platform: options.platform}, deps)
+        await failures.clear()
+        return {token, source: 'login'}
+      } catch (error) {
+        if (error instanceof KeylessError) await failures.write(error)
+        throw error
+      }
     })
   }
 

@@ -200,6 +200,33 @@ describe('sso/token-provider', () => {
 })
 
 describe('sso/token-provider with the real cross-process lock', () => {
+  it('a sign-in denied in one process fails its waiters too: one browser, not one per process', async () => {
+    const {mkdtemp, rm} = await import('node:fs/promises')
+    const {tmpdir} = await import('node:os')
+    const {join} = await import('node:path')
+    const dir = await mkdtemp(join(tmpdir(), 'keyless-lock-'))
+    try {
+      const f = fakeDeps()
+      f.oidc.devicePolls.push('pending', 'denied')
+      const deps = {...f.deps, lock: undefined, paths: {...f.deps.paths, lockDir: join(dir, 'locks')}}
+      const results = await Promise.allSettled([createTokenProvider(deps, {noLogin: false}).get(session), createTokenProvider(deps, {noLogin: false}).get(session)])
+      const reasons = results.map((r) => (r.status === 'rejected' ? (r.reason as KeylessError) : undefined))
+      expect(reasons.every((e) => e instanceof KeylessError), 'both fail').to.equal(true)
+      expect(reasons.map((e) => e!.exit)).to.deep.equal([4, 4])
+      expect(reasons.some((e) => e!.message.includes('another keyless process'))).to.equal(true)
+      expect(f.oidc.count('StartDeviceAuthorizationCommand')).to.equal(1)
+      expect(f.browser).to.have.length(1)
+      // A later attempt (after the failure) signs in again.
+      f.clock.t += 1000
+      f.oidc.devicePolls.push('ok')
+      const token = await createTokenProvider(deps, {noLogin: false}).get(session)
+      expect(token.accessToken).to.be.a('string').and.not.equal('')
+      expect(f.oidc.count('StartDeviceAuthorizationCommand')).to.equal(2)
+    } finally {
+      await rm(dir, {recursive: true, force: true})
+    }
+  })
+
   it('two providers (as two processes would) share one login through withLock in paths.lockDir', async () => {
     const {mkdtemp, rm} = await import('node:fs/promises')
     const {tmpdir} = await import('node:os')
