@@ -1,6 +1,10 @@
 import {expect} from 'chai'
 import {execFile} from 'node:child_process'
+import {mkdtemp, rm} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 import {promisify} from 'node:util'
+import {startTmux} from '../guard/tmux-session.js'
 import {KEYLESS_BIN, signedInSandbox, type SignedIn} from '../switch/signed-in-sandbox.js'
 
 const run = promisify(execFile)
@@ -118,6 +122,44 @@ complete -C 'keyless shell-'
     expect(console).to.deep.equal(['workload-test.PowerUserAccess', 'workload-test.ReadOnlyAccess'])
     expect(execProfile).to.deep.equal(['security.AdministratorAccess', 'security.ReadOnlyAccess'])
     expect(shellInit).to.deep.equal(['shell-init'])
+  })
+
+  it('completes profile names in zsh (compdef, typed in a real terminal), subcommands and the oclif function otherwise', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'keyless-tmux-'))
+    const env: NodeJS.ProcessEnv = {...t.sb.env, ...t.env, TERM: 'xterm-256color', HISTFILE: '/dev/null'}
+    const term = startTmux(dir, 'zsh -f', env)
+    try {
+      // Before compinit the script registers nothing (and does not fail); after it, _keyless_complete.
+      term.send(`eval "$(${KEYLESS_BIN} shell-init zsh)"; echo "before=$? \${_comps[keyless]-none}"`, 'Enter')
+      await term.waitFor(/^before=0 none$/m)
+      term.send(`clear; PS1='> '; autoload -Uz compinit && compinit -u -D && eval "$(${KEYLESS_BIN} shell-init zsh)"; echo "comp=\${_comps[keyless]}"`, 'Enter')
+      await term.waitFor(/^comp=_keyless_complete$/m)
+      term.send('clear', 'Enter')
+      term.send('keyless exec workload-d', 'Tab')
+      await term.waitFor(/^> keyless exec workload-dev\.$/m)
+      term.send('Tab')
+      const listed = await term.waitFor(/workload-dev\.ReadOnlyAccess/)
+      expect(listed).to.match(/workload-dev\.AdministratorAccess\s+workload-dev\.PowerUserAccess\s+workload-dev\.ReadOnlyAccess/)
+      expect(listed).not.to.include('workload-test')
+      term.send('C-u', 'C-l')
+      term.send('keyless credential-process --profile log', 'Tab')
+      await term.waitFor(/^> keyless credential-process --profile log-archive\.ReadOnlyAccess $/m)
+      term.send('C-u', 'C-l')
+      term.send('keyless sy', 'Tab')
+      await term.waitFor(/^> keyless sync $/m)
+      // With oclif's completion function loaded, everything but profile names goes to it.
+      term.send('C-u', 'C-l')
+      term.send('_keyless() { compadd from-oclif }', 'Enter')
+      term.send('clear', 'Enter')
+      term.send('keyless login ', 'Tab')
+      await term.waitFor(/^> keyless login from-oclif $/m)
+      term.send('C-u', 'C-l')
+      term.send('keyless switch workload-t', 'Tab', 'Tab')
+      await term.waitFor(/workload-test\.PowerUserAccess\s+workload-test\.ReadOnlyAccess/)
+    } finally {
+      term.close()
+      await rm(dir, {recursive: true, force: true})
+    }
   })
 
   it('rejects an unknown shell (exit 2)', async () => {
