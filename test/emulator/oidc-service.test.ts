@@ -5,19 +5,11 @@ import {
   type RegisterClientCommandOutput,
 } from '@aws-sdk/client-sso-oidc'
 import {startEmulator, type Emulator} from './emulator.js'
+import {rejection} from './sdk-errors.js'
 import {DEVICE_GRANT, sdkLogin} from './sdk-login.js'
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
 
-/** Runs `fn`, expecting the SDK to throw; returns the error. */
-async function rejection(fn: () => Promise<unknown>): Promise<Error & Record<string, unknown>> {
-  try {
-    await fn()
-  } catch (error) {
-    return error as Error & Record<string, unknown>
-  }
-  throw new Error('expected a rejection')
-}
 
 describe('emulator: SSO OIDC with the SDK client', () => {
   let clock: number

@@ -4,20 +4,12 @@ import {
   paginateListAccountRoles, paginateListAccounts,
 } from '@aws-sdk/client-sso'
 import {startEmulator, type Emulator} from './emulator.js'
+import {rejection, status} from './sdk-errors.js'
 import {generatedOrganization, LANDING_ZONE_ACCOUNT_IDS} from './organization.js'
 import {sdkLogin} from './sdk-login.js'
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
 
-async function rejection(fn: () => Promise<unknown>): Promise<Error & Record<string, unknown>> {
-  try {
-    await fn()
-  } catch (error) {
-    return error as Error & Record<string, unknown>
-  }
-  throw new Error('expected a rejection')
-}
-const status = (e: Record<string, unknown>) => (e.$metadata as {httpStatusCode: number}).httpStatusCode
 
 describe('emulator: SSO portal with the SDK client', () => {
   let clock: number

@@ -4,6 +4,7 @@ import {AssumeRoleCommand, GetCallerIdentityCommand, STSClient} from '@aws-sdk/c
 import type {FinalizeHandler, FinalizeHandlerArguments, MetadataBearer} from '@smithy/types'
 import {XMLParser} from 'fast-xml-parser'
 import {startEmulator, type Emulator} from './emulator.js'
+import {rejection, status} from './sdk-errors.js'
 import {
   DEPLOYER_ROLE_ARN, DEV_DEPLOYER_ROLE_ARN, EXTERNAL_AUDITOR_EXTERNAL_ID, EXTERNAL_AUDITOR_ROLE_ARN, LANDING_ZONE_ACCOUNT_IDS,
 } from './organization.js'
@@ -17,15 +18,6 @@ interface Creds {
   sessionToken?: string
 }
 
-async function rejection(fn: () => Promise<unknown>): Promise<Error & Record<string, unknown>> {
-  try {
-    await fn()
-  } catch (error) {
-    return error as Error & Record<string, unknown>
-  }
-  throw new Error('expected a rejection')
-}
-const status = (e: Record<string, unknown>) => (e.$metadata as {httpStatusCode: number}).httpStatusCode
 
 describe('emulator: STS (awsQuery, SigV4 verified) with the SDK client', () => {
   let clock: number

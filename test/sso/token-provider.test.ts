@@ -1,3 +1,6 @@
+import {mkdtemp, rm} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 import {expect} from 'chai'
 import {ExitCode, KeylessError, LoginRequiredError} from '../../src/errors.js'
 import {storeKeys} from '../../src/store/keys.js'
@@ -199,16 +202,22 @@ describe('sso/token-provider', () => {
   })
 })
 
+/** Runs fn with a fresh directory for the real cross-process lock (as two processes would share). */
+async function withLockDir(fn: (lockDir: string) => Promise<void>): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'keyless-lock-'))
+  try {
+    await fn(join(dir, 'locks'))
+  } finally {
+    await rm(dir, {recursive: true, force: true})
+  }
+}
+
 describe('sso/token-provider with the real cross-process lock', () => {
   it('a sign-in denied in one process fails its waiters too: one browser, not one per process', async () => {
-    const {mkdtemp, rm} = await import('node:fs/promises')
-    const {tmpdir} = await import('node:os')
-    const {join} = await import('node:path')
-    const dir = await mkdtemp(join(tmpdir(), 'keyless-lock-'))
-    try {
+    await withLockDir(async (lockDir) => {
       const f = fakeDeps()
       f.oidc.devicePolls.push('pending', 'denied')
-      const deps = {...f.deps, lock: undefined, paths: {...f.deps.paths, lockDir: join(dir, 'locks')}}
+      const deps = {...f.deps, lock: undefined, paths: {...f.deps.paths, lockDir}}
       const results = await Promise.allSettled([createTokenProvider(deps, {noLogin: false}).get(session), createTokenProvider(deps, {noLogin: false}).get(session)])
       const reasons = results.map((r) => (r.status === 'rejected' ? (r.reason as KeylessError) : undefined))
       expect(reasons.every((e) => e instanceof KeylessError), 'both fail').to.equal(true)
@@ -222,27 +231,19 @@ describe('sso/token-provider with the real cross-process lock', () => {
       const token = await createTokenProvider(deps, {noLogin: false}).get(session)
       expect(token.accessToken).to.be.a('string').and.not.equal('')
       expect(f.oidc.count('StartDeviceAuthorizationCommand')).to.equal(2)
-    } finally {
-      await rm(dir, {recursive: true, force: true})
-    }
+    })
   })
 
   it('two providers (as two processes would) share one login through withLock in paths.lockDir', async () => {
-    const {mkdtemp, rm} = await import('node:fs/promises')
-    const {tmpdir} = await import('node:os')
-    const {join} = await import('node:path')
-    const dir = await mkdtemp(join(tmpdir(), 'keyless-lock-'))
-    try {
+    await withLockDir(async (lockDir) => {
       const f = fakeDeps()
       f.oidc.devicePolls.push('pending', 'pending')
-      const deps = {...f.deps, lock: undefined, paths: {...f.deps.paths, lockDir: join(dir, 'locks')}}
+      const deps = {...f.deps, lock: undefined, paths: {...f.deps.paths, lockDir}}
       const [a, b] = await Promise.all([createTokenProvider(deps, {noLogin: false}).get(session), createTokenProvider(deps, {noLogin: false}).get(session)])
       expect(a.accessToken).to.equal(b.accessToken)
       expect(f.oidc.count('StartDeviceAuthorizationCommand')).to.equal(1)
       expect(f.browser).to.have.length(1)
       expect(f.stderr.text()).to.include('Another keyless process is signing in or refreshing')
-    } finally {
-      await rm(dir, {recursive: true, force: true})
-    }
+    })
   })
 })
