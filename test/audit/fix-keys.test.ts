@@ -9,6 +9,7 @@ import {KeylessError} from '../../src/errors.js'
 import {createMemoryStore} from '../../src/store/memory-store.js'
 import type {SecretStore} from '../../src/store/secret-store.js'
 import {resolvePaths} from '../../src/util/paths.js'
+import {rejection} from '../helpers/rejection.js'
 
 const ID = 'AKIAIOSFODNN7EXAMPLE'
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'
@@ -53,15 +54,6 @@ describe('audit/fix-keys (domain, fixture home, in-memory store)', () => {
   })
 
   const read = (rel: string) => readFile(join(home, rel), 'utf8')
-  async function rejection(promise: Promise<unknown>): Promise<KeylessError> {
-    try {
-      await promise
-    } catch (error) {
-      return error as KeylessError
-    }
-    throw new Error('expected a rejection')
-  }
-
   it('--yes --profile moves one profile\'s lines into the store; restore puts the bytes back', async () => {
     const result = await fixKeys({profiles: ['ci'], yes: true}, deps)
     expect(result.fixed.map((f) => f.profile)).to.deep.equal(['ci'])
@@ -158,7 +150,7 @@ describe('audit/fix-keys (domain, fixture home, in-memory store)', () => {
   })
 
   it('without a terminal and without --yes: refuses, changes nothing', async () => {
-    const error = await rejection(fixKeys({profiles: ['ci'], yes: false}, deps))
+    const error = await rejection<KeylessError>(fixKeys({profiles: ['ci'], yes: false}, deps))
     expect(error.exit).to.equal(2)
     expect(error.line).to.match(/no terminal/)
     expect(await read('.aws/credentials')).to.equal(CREDENTIALS)
@@ -183,13 +175,13 @@ describe('audit/fix-keys (domain, fixture home, in-memory store)', () => {
   })
 
   it('bad input changes nothing: unknown profile, unknown or non-keyless --replace-with, malformed file', async () => {
-    expect((await rejection(fixKeys({profiles: ['nope'], yes: true}, deps))).line).to.match(/No key to move for "nope".*Profiles with keys: .*ci/)
-    expect((await rejection(fixKeys({profiles: ['ci'], yes: true, replaceWith: 'ghost'}, deps))).line).to.match(/no profile "ghost"/)
-    expect((await rejection(fixKeys({profiles: ['ci'], yes: true, replaceWith: 'default'}, deps))).line).to.match(/not served by keyless/)
-    expect((await rejection(fixKeys({profiles: ['ci'], yes: true, replaceWith: 'chained'}, deps))).line).to.match(/gets its credentials from ci, which is being emptied/)
-    expect((await rejection(fixKeys({profiles: ['~/.bashrc'], yes: true, replaceWith: 'dev'}, deps))).line).to.match(/--replace-with applies to profiles/)
+    expect((await rejection<KeylessError>(fixKeys({profiles: ['nope'], yes: true}, deps))).line).to.match(/No key to move for "nope".*Profiles with keys: .*ci/)
+    expect((await rejection<KeylessError>(fixKeys({profiles: ['ci'], yes: true, replaceWith: 'ghost'}, deps))).line).to.match(/no profile "ghost"/)
+    expect((await rejection<KeylessError>(fixKeys({profiles: ['ci'], yes: true, replaceWith: 'default'}, deps))).line).to.match(/not served by keyless/)
+    expect((await rejection<KeylessError>(fixKeys({profiles: ['ci'], yes: true, replaceWith: 'chained'}, deps))).line).to.match(/gets its credentials from ci, which is being emptied/)
+    expect((await rejection<KeylessError>(fixKeys({profiles: ['~/.bashrc'], yes: true, replaceWith: 'dev'}, deps))).line).to.match(/--replace-with applies to profiles/)
     await writeFile(join(home, '.aws', 'config'), CONFIG + 'garbage line\n')
-    expect((await rejection(fixKeys({profiles: ['ci'], yes: true, replaceWith: 'dev'}, deps))).line).to.match(/Malformed AWS config file .* line 17/)
+    expect((await rejection<KeylessError>(fixKeys({profiles: ['ci'], yes: true, replaceWith: 'dev'}, deps))).line).to.match(/Malformed AWS config file .* line 17/)
     expect(await read('.aws/credentials')).to.equal(CREDENTIALS)
     expect(await store.list('')).to.deep.equal([])
   })

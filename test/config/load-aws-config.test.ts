@@ -4,15 +4,7 @@ import {loadAwsConfig} from '../../src/config/load-aws-config.js'
 import {UsageError} from '../../src/errors.js'
 import {allKinds, allKindsCredentials, crlfNoFinalNewline, kitchenSink} from './fixtures.js'
 import {tempAws, type TempAws} from './helpers.js'
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise
-  } catch (error) {
-    return error as Error
-  }
-  throw new Error('expected a rejection')
-}
+import {rejection} from '../helpers/rejection.js'
 
 describe('loadAwsConfig', () => {
   let aws: TempAws | undefined

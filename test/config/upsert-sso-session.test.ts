@@ -8,17 +8,9 @@ import {backupPath} from '../../src/config/write-file-atomic.js'
 import {UsageError} from '../../src/errors.js'
 import {crlfNoFinalNewline, kitchenSink} from './fixtures.js'
 import {tempAws, type TempAws} from './helpers.js'
+import {rejection} from '../helpers/rejection.js'
 
 const input = {name: 'lab', startUrl: 'https://d-5555555555.awsapps.com/start', region: 'eu-central-1', scopes: ['sso:account:access']}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise
-  } catch (error) {
-    return error as Error
-  }
-  throw new Error('expected a rejection')
-}
 
 describe('upsertSsoSession', () => {
   let aws: TempAws | undefined

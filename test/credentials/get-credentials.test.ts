@@ -6,15 +6,7 @@ import {credentialSpec} from '../../src/credentials/credential-spec.js'
 import {parseStoredCredentials} from '../../src/credentials/stored-credentials.js'
 import {storeKeys} from '../../src/store/keys.js'
 import {chainProfile, fakeDeps, sdkError, ssoProfile, staticProfile, T0} from './fakes.js'
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise
-  } catch (error) {
-    return error as Error
-  }
-  throw new Error('expected a rejection')
-}
+import {rejection} from '../helpers/rejection.js'
 
 describe('getCredentials', () => {
   describe('SSO roles', () => {

@@ -3,6 +3,7 @@ import {confirmGuarded, guardBanner} from '../../src/guard/confirm-guarded.js'
 import {guardProfile} from '../../src/guard/guard-profile.js'
 import {KeylessError} from '../../src/errors.js'
 import type {ResolvedProfile} from '../../src/config/profile-types.js'
+import {rejection} from '../helpers/rejection.js'
 
 const target = {profileName: 'payments-admin', accountName: 'payments-prod', accountId: '111122223333', roleName: 'AdministratorAccess'}
 
@@ -11,15 +12,6 @@ function output(isTTY = true) {
   return {write: (t: string) => void (text += t), isTTY, get text() {
     return text
   }}
-}
-
-async function rejection(promise: Promise<unknown>): Promise<KeylessError> {
-  try {
-    await promise
-  } catch (error) {
-    return error as KeylessError
-  }
-  throw new Error('expected a rejection')
 }
 
 describe('guard/confirm-guarded', () => {
@@ -48,7 +40,7 @@ describe('guard/confirm-guarded', () => {
   })
 
   it('a wrong answer refuses with exit 130 and says nothing was done', async () => {
-    const error = await rejection(confirmGuarded(target, {stderr: output(), isInteractive: true, prompt: async () => false}, {yes: false}))
+    const error = await rejection<KeylessError>(confirmGuarded(target, {stderr: output(), isInteractive: true, prompt: async () => false}, {yes: false}))
     expect(error.code).to.equal('NotConfirmed')
     expect(error.exit).to.equal(130)
     expect(error.line).to.match(/nothing was done/)
@@ -56,7 +48,7 @@ describe('guard/confirm-guarded', () => {
 
   it('without a terminal: refused with exit 2 and a hint to pass --yes; never prompts', async () => {
     let prompted = false
-    const error = await rejection(
+    const error = await rejection<KeylessError>(
       confirmGuarded(target, {stderr: output(false), isInteractive: () => false, prompt: async () => (prompted = true)}, {yes: false, command: 'keyless exec'}),
     )
     expect(prompted).to.equal(false)
