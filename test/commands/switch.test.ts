@@ -46,9 +46,7 @@ describe('keyless switch', function () {
   this.timeout(180_000)
   let t: SignedIn
   before(async () => {
-    t = await signedInSandbox()
-    const sync = await t.sb.run(['sync'], {env: t.env})
-    expect(sync.code, sync.stderr).to.equal(0)
+    t = await signedInSandbox({sync: true})
   })
   after(async () => t?.cleanup())
 

@@ -9,7 +9,7 @@ import {resolvePaths} from '../../src/util/paths.js'
 import {EXTERNAL_AUDITOR_ROLE_ARN, DEV_DEPLOYER_ROLE_ARN} from '../emulator/organization.js'
 import {grepTree} from '../helpers/grep-tree.js'
 import {CLI_ENTRY, createSandbox, type RunResult, type Sandbox} from '../helpers/sandbox.js'
-import {ids, profilesConfig, signedInSandbox} from './profiles-config.js'
+import {ids, profilesConfig, profilesSandbox} from './profiles-config.js'
 
 const recordImports = join(import.meta.dirname, 'fixtures', 'record-imports.mjs')
 
@@ -39,7 +39,7 @@ describe('keyless credential-process (built CLI, emulator, real keyring)', funct
   const cp = (profile: string, extra: string[] = [], env?: NodeJS.ProcessEnv) => sb.run(['credential-process', '--profile', profile, ...extra], {env})
 
   before(async () => {
-    sb = await signedInSandbox()
+    sb = await profilesSandbox()
   })
   after(async () => {
     await sb?.cleanup()

@@ -46,7 +46,7 @@ export function profilesConfig(emulator: Emulator, options: {session?: string} =
 }
 
 /** A fresh sandbox with `profilesConfig` written and the `emulator` session signed in. */
-export async function signedInSandbox(): Promise<Sandbox> {
+export async function profilesSandbox(): Promise<Sandbox> {
   const sb = await createSandbox()
   await sb.writeConfig(profilesConfig(sb.emulator))
   const login = await sb.run(['login', '--session', 'emulator'])

@@ -4,7 +4,7 @@ import {join} from 'node:path'
 import {expect} from 'chai'
 import {grepTree} from '../helpers/grep-tree.js'
 import type {Sandbox} from '../helpers/sandbox.js'
-import {ids, signedInSandbox} from '../credentials/profiles-config.js'
+import {ids, profilesSandbox} from '../credentials/profiles-config.js'
 
 /** `env` output as a map. */
 function parseEnv(text: string): Record<string, string> {
@@ -29,7 +29,7 @@ describe('keyless exec (built CLI, emulator, real keyring)', function () {
   let sb: Sandbox
 
   before(async () => {
-    sb = await signedInSandbox()
+    sb = await profilesSandbox()
   })
   after(async () => {
     await sb?.cleanup()

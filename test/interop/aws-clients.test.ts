@@ -3,7 +3,7 @@ import {join} from 'node:path'
 import {expect} from 'chai'
 import {EXTERNAL_AUDITOR_ROLE_ARN} from '../emulator/organization.js'
 import type {Sandbox} from '../helpers/sandbox.js'
-import {ids, signedInSandbox} from '../credentials/profiles-config.js'
+import {ids, profilesSandbox} from '../credentials/profiles-config.js'
 
 // Real clients nobody here wrote consume keyless: Debian's AWS CLI v2 (/usr/bin/aws; an older `aws`
 // may come first on PATH), Debian's boto3, and the AWS SDK for JavaScript v3.
@@ -36,7 +36,7 @@ describe('interop: real AWS clients use keyless', function () {
   }
 
   before(async () => {
-    sb = await signedInSandbox()
+    sb = await profilesSandbox()
   })
   after(async () => {
     await sb?.cleanup()

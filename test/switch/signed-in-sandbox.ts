@@ -18,7 +18,7 @@ export interface SignedIn {
  * A sandbox (encrypted-file store, fast) with an emulator for `org`, an sso-session `corp` in the
  * config and a completed `keyless login`.
  */
-export async function signedInSandbox(options: {org?: Organization; session?: string; login?: boolean} = {}): Promise<SignedIn> {
+export async function signedInSandbox(options: {org?: Organization; session?: string; login?: boolean; sync?: boolean} = {}): Promise<SignedIn> {
   const emulator = await startEmulator(options.org ? {org: options.org} : {})
   const sb = await createSandbox({store: 'file', emulator})
   const env = {KEYLESS_BIN}
@@ -26,6 +26,10 @@ export async function signedInSandbox(options: {org?: Organization; session?: st
   if (options.login !== false) {
     const login = await sb.run(['login'], {env})
     if (login.code !== 0) throw new Error(`login failed: ${login.stderr}`)
+  }
+  if (options.sync) {
+    const sync = await sb.run(['sync'], {env})
+    if (sync.code !== 0) throw new Error(`sync failed: ${sync.stderr}`)
   }
   return {
     sb,
