@@ -1,5 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
+import {noLoginFlag} from '../cli/shared-flags.js'
 import {createAppDeps} from '../cli/command-deps.js'
 import {openConsole, type ConsoleResult} from '../console/open-console.js'
 
@@ -27,7 +28,7 @@ The console session lasts --duration for Identity Center roles; for role chains 
     destination: Flags.string({char: 'd', description: 'service name (s3, ec2, …) or console URL to open'}),
     duration: Flags.integer({description: 'console session length in seconds for Identity Center roles (900-43200)', default: 3600}),
     yes: Flags.boolean({char: 'y', description: 'answer yes to the confirmation of production accounts'}),
-    'no-login': Flags.boolean({description: 'fail (exit 3) instead of signing in when the session has expired'}),
+    'no-login': noLoginFlag,
   }
 
   async run(): Promise<ConsoleResult> {

@@ -1,5 +1,6 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
+import {noLoginFlag} from '../cli/shared-flags.js'
 import {createAppDeps} from '../cli/command-deps.js'
 import {toProcessJson} from '../credentials/credential-types.js'
 import {profileCredentials} from '../credentials/profile-credentials.js'
@@ -21,7 +22,7 @@ Use it from ~/.aws/config:
 
   static override flags = {
     profile: Flags.string({char: 'p', description: 'profile in the AWS config', required: true}),
-    'no-login': Flags.boolean({description: 'fail (exit 3) instead of signing in when the session has expired'}),
+    'no-login': noLoginFlag,
   }
 
   async run(): Promise<void> {

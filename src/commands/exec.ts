@@ -1,5 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
+import {noLoginFlag} from '../cli/shared-flags.js'
 import {createAppDeps} from '../cli/command-deps.js'
 import {execWithCredentials} from '../exec/exec-with-credentials.js'
 
@@ -27,7 +28,7 @@ Inside another keyless exec (KEYLESS_PROFILE is set) it refuses, unless --force.
     server: Flags.boolean({description: 'serve credentials from a local endpoint instead of setting keys'}),
     force: Flags.boolean({char: 'f', description: 'run even inside another keyless exec'}),
     yes: Flags.boolean({char: 'y', description: 'answer yes to confirmations (guarded profiles)'}),
-    'no-login': Flags.boolean({description: 'fail (exit 3) instead of signing in when the session has expired'}),
+    'no-login': noLoginFlag,
   }
 
   async run(): Promise<void> {

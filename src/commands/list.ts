@@ -1,5 +1,6 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
+import {noLoginFlag} from '../cli/shared-flags.js'
 import {createAppDeps} from '../cli/command-deps.js'
 import {colorEnabled, formatGuardBadge} from '../guard/guard-style.js'
 import {discoveryPortalClient} from '../portal/discovery-client.js'
@@ -21,7 +22,7 @@ export default class List extends BaseCommand {
   static override flags = {
     session: Flags.string({char: 's', description: 'only this sso-session (default: all)', env: 'KEYLESS_SESSION'}),
     refresh: Flags.boolean({char: 'r', description: 'ask the portal again instead of using the cache'}),
-    'no-login': Flags.boolean({description: 'fail (exit 3) instead of signing in when a session has expired'}),
+    'no-login': noLoginFlag,
   }
 
   async run(): Promise<ListPairsResult> {

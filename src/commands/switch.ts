@@ -1,6 +1,7 @@
 import {writeFile} from 'node:fs/promises'
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
+import {noLoginFlag} from '../cli/shared-flags.js'
 import {createAppDeps} from '../cli/command-deps.js'
 import {discoveryPortalClient} from '../portal/discovery-client.js'
 import {isSwitchShell} from '../switch/shell-exports.js'
@@ -32,7 +33,7 @@ With the shell function (\`eval "$(keyless shell-init zsh)"\`, see shell-init), 
     print: Flags.boolean({char: 'p', description: 'print the chosen profile name on stdout; change nothing'}),
     yes: Flags.boolean({char: 'y', description: 'answer yes to the confirmation of production accounts'}),
     refresh: Flags.boolean({char: 'r', description: 'ask the portal for the account list instead of using the cache'}),
-    'no-login': Flags.boolean({description: 'fail (exit 3) instead of signing in when a session has expired'}),
+    'no-login': noLoginFlag,
   }
 
   async run(): Promise<SwitchResult> {

@@ -1,5 +1,6 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
+import {noLoginFlag} from '../cli/shared-flags.js'
 import {createAppDeps} from '../cli/command-deps.js'
 import {discoveryPortalClient} from '../portal/discovery-client.js'
 import {keylessCommand} from '../sync/keyless-command.js'
@@ -27,7 +28,7 @@ Every byte outside the managed blocks is kept. The file is replaced atomically, 
     region: Flags.string({description: 'region of the generated profiles (remembered; default: the sso_region)'}),
     'dry-run': Flags.boolean({char: 'n', description: 'print the diff of the AWS config; write nothing'}),
     refresh: Flags.boolean({char: 'r', description: 'ask the portal again instead of using the account cache'}),
-    'no-login': Flags.boolean({description: 'fail (exit 3) instead of signing in when a session has expired'}),
+    'no-login': noLoginFlag,
   }
 
   async run(): Promise<SyncResult> {
