@@ -2,7 +2,7 @@ import {AccessDeniedError, KeylessError, ExitCode} from '../errors.js'
 import {createSpinner} from '../ui/spinner.js'
 import {dropRegistration, ensureRegistration, type RegistrationDeps} from './ensure-registration.js'
 import {describeOidcError, isOidcError} from './oidc-error.js'
-import {oidcFailure} from './oidc-failure.js'
+import {oidcFailure, requireAccessToken} from './oidc-failure.js'
 import type {SsoSession} from './session-types.js'
 import type {StoredToken} from './stored-items.js'
 
@@ -72,9 +72,9 @@ export async function deviceLogin(session: SsoSession, options: LoginOptions, de
             clientSecret: registration.clientSecret,
           }),
         )
-        if (!out.accessToken) throw oidcFailure('Signing in', {name: 'InvalidResponse', error_description: 'no access token in the answer'})
+        const token = tokenFrom(out, session, deps.now())
         spinner.stop(`Signed in to session "${session.name}".`)
-        return tokenFrom(out, session, deps.now())
+        return token
       } catch (error) {
         if (isOidcError(error, 'AuthorizationPendingException')) continue
         if (isOidcError(error, 'SlowDownException')) {
@@ -101,13 +101,14 @@ export async function showInBrowser(url: string, options: LoginOptions, deps: Lo
   }
 }
 
+/** The token to store from a sign-in's CreateToken answer (which must hold an access token). */
 export function tokenFrom(
   out: {accessToken?: string; refreshToken?: string; expiresIn?: number},
   session: SsoSession,
   now: number,
 ): StoredToken {
   return {
-    accessToken: out.accessToken ?? '',
+    accessToken: requireAccessToken(out, 'Signing in'),
     ...(out.refreshToken ? {refreshToken: out.refreshToken} : {}),
     expiresAt: now + (out.expiresIn ?? 3600) * 1000,
     startUrl: session.startUrl,

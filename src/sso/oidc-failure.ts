@@ -18,3 +18,9 @@ export function oidcFailure(action: string, error: unknown, hint?: string): Keyl
   }
   return new KeylessError(`${action} failed (${describeOidcError(error)}).`, {code: 'Oidc', hint, cause: error})
 }
+
+/** The access token of a CreateToken answer; an answer without one is a failure of `action`. */
+export function requireAccessToken(out: {accessToken?: string}, action: string): string {
+  if (!out.accessToken) throw oidcFailure(action, {name: 'InvalidResponse', error_description: 'no access token in the answer'})
+  return out.accessToken
+}

@@ -5,7 +5,6 @@ import {failure, showInBrowser, tokenFrom, type LoginDeps, type LoginOptions} fr
 import {ensureRegistration} from './ensure-registration.js'
 import {startLoopbackServer} from './loopback-server.js'
 import {oidcEndpoint} from './oidc-endpoint.js'
-import {oidcFailure} from './oidc-failure.js'
 import {authorizeUrl, createPkcePair} from './pkce-pair.js'
 import type {SsoSession} from './session-types.js'
 import type {StoredToken} from './stored-items.js'
@@ -61,9 +60,9 @@ export async function pkceLogin(session: SsoSession, options: LoginOptions & {ti
           redirectUri: server.redirectUri,
         }),
       )
-      if (!out.accessToken) throw oidcFailure('Signing in', {name: 'InvalidResponse', error_description: 'no access token in the answer'})
+      const token = tokenFrom(out, session, deps.now())
       spinner.stop(`Signed in to session "${session.name}".`)
-      return tokenFrom(out, session, deps.now())
+      return token
     } catch (error) {
       spinner.stop()
       throw await failure(error, session, deps, 'Signing in')

@@ -1,7 +1,7 @@
 import {storeKeys} from '../store/keys.js'
 import {dropRegistration, type RegistrationDeps} from './ensure-registration.js'
 import {describeOidcError, isOidcError} from './oidc-error.js'
-import {oidcFailure} from './oidc-failure.js'
+import {oidcFailure, requireAccessToken} from './oidc-failure.js'
 import type {SsoSession} from './session-types.js'
 import {belongsTo, readRegistration, writeToken, type StoredToken} from './stored-items.js'
 
@@ -30,10 +30,9 @@ export async function refreshToken(session: SsoSession, token: StoredToken, deps
         refreshToken: token.refreshToken,
       }),
     )
-    if (!out.accessToken) throw oidcFailure('Refreshing the session token', {name: 'InvalidResponse', error_description: 'no access token in the answer'})
     const fresh: StoredToken = {
       ...token,
-      accessToken: out.accessToken,
+      accessToken: requireAccessToken(out, 'Refreshing the session token'),
       refreshToken: out.refreshToken || token.refreshToken,
       expiresAt: deps.now() + (out.expiresIn ?? 3600) * 1000,
     }
