@@ -12,8 +12,6 @@ export const ExitCode = {
   interrupted: 130,
 } as const
 
-export type ExitCodeName = keyof typeof ExitCode
-
 export class KeylessError extends Error {
   readonly exit: number
   readonly hint?: string
