@@ -75,8 +75,15 @@ export interface Principal {
   accountId: string
   arn: string
   userId: string
-  /** 'sso' = GetRoleCredentials, 'assumed' = AssumeRole, 'user' = long-lived IAM user key. */
-  kind: 'sso' | 'assumed' | 'user'
+  /**
+   * 'sso' = GetRoleCredentials, 'assumed' = AssumeRole, 'user' = long-lived IAM user key,
+   * 'user-session' = GetSessionToken credentials of an IAM user.
+   */
+  kind: 'sso' | 'assumed' | 'user' | 'user-session'
+  /** The permission set of an 'sso' principal (AdministratorAccess, ReadOnlyAccess…). */
+  roleName?: string
+  /** The IAM user of a 'user' or 'user-session' principal. */
+  userName?: string
 }
 
 export interface IssuedCredential {
@@ -86,6 +93,39 @@ export interface IssuedCredential {
   /** undefined for long-lived keys */
   expiresAt?: number
   principal: Principal
+  /** The session was created with a valid MFA code (aws:MultiFactorAuthPresent). */
+  mfa?: boolean
+}
+
+/** A virtual MFA device: RFC 6238 TOTP (SHA-1, 6 digits, 30 s) over `seed`. */
+export interface MfaDevice {
+  serialNumber: string
+  /** Base32, as an authenticator app's QR code carries it. */
+  seed: string
+  /** The highest TOTP time step accepted so far (a code is never accepted twice). */
+  lastStep: number
+}
+
+/** One long-lived access key (AKIA…) of an IAM user. */
+export interface IamAccessKey {
+  accessKeyId: string
+  secretAccessKey: string
+  status: 'Active' | 'Inactive'
+  createDate: number
+  lastUsed?: {date: number; service: string; region: string}
+  user: IamUser
+}
+
+export interface IamUser {
+  accountId: string
+  userName: string
+  userId: string
+  arn: string
+  createDate: number
+  keys: IamAccessKey[]
+  mfa?: MfaDevice
+  /** GetSessionToken without a valid MFA code is AccessDenied. */
+  mfaRequired: boolean
 }
 
 export interface SigninToken {
@@ -110,6 +150,12 @@ export interface EmulatorState {
   refreshTokens: Map<string, IssuedRefreshToken>
   credentials: Map<string, IssuedCredential>
   signinTokens: Map<string, SigninToken>
+  /** `${accountId}/${userName}` -> user. */
+  iamUsers: Map<string, IamUser>
+  /** Existing long-lived keys by id (DeleteAccessKey removes them). */
+  iamKeys: Map<string, IamAccessKey>
+  /** Every access key id ever issued (temporary or long-lived) -> its account, for GetAccessKeyInfo. */
+  keyAccounts: Map<string, string>
 }
 
 export function createEmulatorState(org: Organization, now: () => number): EmulatorState {
@@ -128,5 +174,8 @@ export function createEmulatorState(org: Organization, now: () => number): Emula
     refreshTokens: new Map(),
     credentials: new Map(),
     signinTokens: new Map(),
+    iamUsers: new Map(),
+    iamKeys: new Map(),
+    keyAccounts: new Map(),
   }
 }

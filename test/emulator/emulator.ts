@@ -5,11 +5,14 @@ import {FaultInjector, type Fault} from './fault-injector.js'
 import {federationOperation, federationService} from './federation-service.js'
 import {authorize, createToken, createTokenGrant, deviceApproval, registerClient, startDeviceAuthorization} from './oidc-service.js'
 import {landingZone, type Organization} from './organization.js'
+import {IAM_VERSION, iamService} from './iam-service.js'
+import {iamUserView, seedIamUsers, type IamUserView} from './iam-users.js'
 import {getRoleCredentials, listAccountRoles, listAccounts, logout} from './portal-service.js'
 import {createUserAccessKey, stsParams, stsService} from './sts-service.js'
-import {wire} from './wire.js'
+import {IAM_NAMESPACE, wire} from './wire.js'
 
 export type {Fault} from './fault-injector.js'
+export type {IamUserView} from './iam-users.js'
 export type {Lifetimes} from './emulator-state.js'
 export type {Organization} from './organization.js'
 
@@ -27,8 +30,8 @@ export interface Emulator {
   /** http://127.0.0.1:PORT */
   url: string
   /**
-   * AWS_ENDPOINT_URL_SSO_OIDC, AWS_ENDPOINT_URL_SSO, AWS_ENDPOINT_URL_STS = url, and
-   * AWS_ENDPOINT_URL_SIGNIN = url (the console federation endpoint is `${url}/federation`).
+   * AWS_ENDPOINT_URL_SSO_OIDC, AWS_ENDPOINT_URL_SSO, AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL_IAM = url,
+   * and AWS_ENDPOINT_URL_SIGNIN = url (the console federation endpoint is `${url}/federation`).
    */
   env: Record<string, string>
   org: Organization
@@ -42,12 +45,17 @@ export interface Emulator {
   setDeviceDecision(decision: 'approve' | 'deny'): void
   /** Every access token issued so far gets 401 UnauthorizedException from the portal (refresh tokens still work). */
   revokeAccessTokens(): void
-  /** A long-lived AKIA… key of IAM user `userName` that STS accepts. */
+  /** A new long-lived AKIA… key of IAM user `userName` (created when missing) that STS and IAM accept. */
   createUserAccessKey(accountId: string, userName: string): {accessKeyId: string; secretAccessKey: string}
+  /**
+   * The control API's view of an IAM user: its keys (with secrets, status, last use) and its MFA
+   * device's serial and base32 seed, so tests can compute TOTP codes like an authenticator app.
+   */
+  iamUser(accountId: string, userName: string): IamUserView | undefined
   close(): Promise<void>
 }
 
-type Protocol = 'oidc' | 'portal' | 'sts' | 'web'
+type Protocol = 'oidc' | 'portal' | 'sts' | 'iam' | 'web'
 
 interface Route {
   op: string
@@ -59,6 +67,7 @@ interface Route {
 /** Starts the emulator on 127.0.0.1. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const state = createEmulatorState(options.org ?? landingZone(), options.now ?? Date.now)
+  seedIamUsers(state, state.org.iamUsers)
   const faults = new FaultInjector()
   const timers = new Set<NodeJS.Timeout>()
   const sleep = (ms: number) => new Promise<void>((resolve) => {
@@ -90,6 +99,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       AWS_ENDPOINT_URL_SSO_OIDC: state.url,
       AWS_ENDPOINT_URL_SSO: state.url,
       AWS_ENDPOINT_URL_STS: state.url,
+      AWS_ENDPOINT_URL_IAM: state.url,
       AWS_ENDPOINT_URL_SIGNIN: state.url,
     },
     org: state.org,
@@ -107,6 +117,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       for (const token of state.accessTokens.values()) token.revoked = true
     },
     createUserAccessKey: (accountId, userName) => createUserAccessKey(state, accountId, userName),
+    iamUser: (accountId, userName) => iamUserView(state, accountId, userName),
     close: async () => {
       for (const t of timers) clearTimeout(t)
       timers.clear()
@@ -165,6 +176,10 @@ function resolveRoute(state: EmulatorState, req: IncomingMessage, res: ServerRes
     const query0: Record<string, string> = {}
     for (const [k, v] of query) query0[k] = v
     const signed = {method, path, query: query0, headers, body}
+    // STS and IAM share the endpoint (AWS_ENDPOINT_URL_STS = AWS_ENDPOINT_URL_IAM); the API version tells them apart.
+    if (params.get('Version') === IAM_VERSION) {
+      return {op: action || 'UnknownIamAction', protocol: 'iam', handle: () => iamService(ctx, action, params, signed)}
+    }
     return {op: action || 'UnknownStsAction', key, protocol: 'sts', handle: () => stsService(ctx, action, params, signed)}
   }
   return undefined
@@ -179,6 +194,8 @@ function sendFailure(res: ServerResponse, protocol: Protocol, status: number): v
       return wire.portalError(res, status, unavailable ? 'ServiceUnavailableException' : 'InternalServerException', 'Injected fault: internal server error')
     case 'sts':
       return wire.stsError(res, status, unavailable ? 'ServiceUnavailable' : 'InternalFailure', 'Injected fault: internal server error', 'Receiver')
+    case 'iam':
+      return wire.stsError(res, status, unavailable ? 'ServiceUnavailable' : 'ServiceFailure', 'Injected fault: internal server error', 'Receiver', IAM_NAMESPACE)
     case 'web':
       return wire.text(res, status, 'Injected fault: internal server error\n')
   }
@@ -192,6 +209,8 @@ function sendThrottle(res: ServerResponse, protocol: Protocol): void {
     case 'sts':
       // STS throttles with 400 Throttling (awsQuery), not 429.
       return wire.stsError(res, 400, 'Throttling', 'Rate exceeded')
+    case 'iam':
+      return wire.stsError(res, 400, 'Throttling', 'Rate exceeded', 'Sender', IAM_NAMESPACE)
     case 'web':
       return wire.text(res, 429, 'Too many requests\n')
   }

@@ -37,6 +37,8 @@ export function federationService(ctx: Ctx, query: URLSearchParams): void {
       return wire.text(res, 400, 'Bad Request: invalid Session credentials\n')
     }
     if (issued.expiresAt !== undefined && issued.expiresAt <= state.now()) return wire.text(res, 400, 'Bad Request: the session credentials have expired\n')
+    // GetSessionToken credentials cannot sign in to the console (only AssumeRole, GetFederationToken and SSO sessions can).
+    if (issued.principal.kind === 'user-session') return wire.text(res, 400, 'Bad Request: credentials from GetSessionToken cannot be used for console sign-in\n')
     const durationRaw = query.get('SessionDuration')
     let sessionDurationSeconds = Math.max(0, Math.floor(((issued.expiresAt ?? state.now()) - state.now()) / 1000))
     if (durationRaw !== null) {

@@ -10,6 +10,7 @@ import {generatedOrganization, landingZone} from './organization.js'
 const OPERATIONS = [
   'RegisterClient', 'StartDeviceAuthorization', 'CreateToken', 'Authorize', 'DeviceApproval',
   'ListAccounts', 'ListAccountRoles', 'GetRoleCredentials', 'Logout', 'AssumeRole', 'GetCallerIdentity', 'GetSigninToken',
+  'GetSessionToken', 'GetAccessKeyInfo', 'GetUser', 'ListAccessKeys', 'GetAccessKeyLastUsed', 'UpdateAccessKey', 'CreateAccessKey', 'DeleteAccessKey',
 ]
 
 function fail(message: string): never {

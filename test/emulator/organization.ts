@@ -14,6 +14,28 @@ export interface AssumableRole {
   maxSessionDurationSeconds: number
   /** When set, only principals of these accounts may assume the role (default: any principal the emulator issued). */
   trustedAccountIds?: string[]
+  /** The trust policy requires MFA (aws:MultiFactorAuthPresent): AssumeRole needs SerialNumber + TokenCode, or an MFA-backed session. */
+  mfaRequired?: boolean
+}
+
+/** One long-lived access key of a fixture IAM user (its id and secret are made when the emulator starts). */
+export interface IamKeyFixture {
+  status: 'Active' | 'Inactive'
+  createdDaysAgo: number
+  /** IAM's last-used record; absent = never used. */
+  lastUsed?: {hoursAgo: number; service: string; region: string}
+}
+
+/** An IAM user with long-lived keys, in one of the organization's accounts. */
+export interface IamUserFixture {
+  accountId: string
+  userName: string
+  keys: IamKeyFixture[]
+  /**
+   * A virtual MFA device (`arn:aws:iam::ACCOUNT:mfa/USER`, a random seed the control API exposes).
+   * `required`: GetSessionToken without a valid code is AccessDenied.
+   */
+  mfa?: {required: boolean}
 }
 
 /** One IAM Identity Center instance with one signed-in user, plus the IAM roles STS can assume. */
@@ -28,6 +50,8 @@ export interface Organization {
   /** accountId -> permission set (role) names assigned to the user, in portal order. */
   assignments: Record<string, string[]>
   assumableRoles: AssumableRole[]
+  /** IAM users with long-lived keys (the keys `keyless audit` finds and retires). */
+  iamUsers: IamUserFixture[]
 }
 
 /** Account ids of the landing zone, by account name. */
@@ -50,6 +74,21 @@ export const EXTERNAL_AUDITOR_ROLE_ARN = `arn:aws:iam::${LANDING_ZONE_ACCOUNT_ID
 export const DEPLOYER_ROLE_ARN = `arn:aws:iam::${LANDING_ZONE_ACCOUNT_IDS['workload-prod']}:role/Deployer`
 /** Like DEPLOYER_ROLE_ARN, in workload-dev, MaxSessionDuration 2 h. */
 export const DEV_DEPLOYER_ROLE_ARN = `arn:aws:iam::${LANDING_ZONE_ACCOUNT_IDS['workload-dev']}:role/Deployer`
+/** A role in workload-test whose trust requires MFA (MaxSessionDuration 12 h; 1 h from an MFA session by role chaining). */
+export const MFA_OPS_ROLE_ARN = `arn:aws:iam::${LANDING_ZONE_ACCOUNT_IDS['workload-test']}:role/MfaOps`
+
+/**
+ * The landing zone's IAM users: `legacy-admin` (workload-dev, one active key last used 41 days ago),
+ * `ci-bot` (shared-services, one active key a CI system used 2 hours ago), `jane.legacy`
+ * (workload-test, MFA required, one key never used), `old-deployer` (sandbox, an active and an
+ * inactive key: CreateAccessKey is at its limit).
+ */
+export const LANDING_ZONE_IAM_USERS = {
+  legacyAdmin: {accountId: LANDING_ZONE_ACCOUNT_IDS['workload-dev'], userName: 'legacy-admin'},
+  ciBot: {accountId: LANDING_ZONE_ACCOUNT_IDS['shared-services'], userName: 'ci-bot'},
+  janeLegacy: {accountId: LANDING_ZONE_ACCOUNT_IDS['workload-test'], userName: 'jane.legacy'},
+  oldDeployer: {accountId: LANDING_ZONE_ACCOUNT_IDS.sandbox, userName: 'old-deployer'},
+} as const
 
 const ADMIN = 'AdministratorAccess'
 const READ_ONLY = 'ReadOnlyAccess'
@@ -85,6 +124,19 @@ export function landingZone(): Organization {
       {roleArn: EXTERNAL_AUDITOR_ROLE_ARN, externalId: EXTERNAL_AUDITOR_EXTERNAL_ID, maxSessionDurationSeconds: 43_200},
       {roleArn: DEPLOYER_ROLE_ARN, maxSessionDurationSeconds: 3600},
       {roleArn: DEV_DEPLOYER_ROLE_ARN, maxSessionDurationSeconds: 7200},
+      {roleArn: MFA_OPS_ROLE_ARN, maxSessionDurationSeconds: 43_200, mfaRequired: true, trustedAccountIds: [ids['workload-test']]},
+    ],
+    iamUsers: [
+      {...LANDING_ZONE_IAM_USERS.legacyAdmin, keys: [{status: 'Active', createdDaysAgo: 400, lastUsed: {hoursAgo: 41 * 24, service: 's3', region: 'eu-west-1'}}]},
+      {...LANDING_ZONE_IAM_USERS.ciBot, keys: [{status: 'Active', createdDaysAgo: 200, lastUsed: {hoursAgo: 2, service: 'ecr', region: 'eu-west-1'}}]},
+      {...LANDING_ZONE_IAM_USERS.janeLegacy, keys: [{status: 'Active', createdDaysAgo: 30}], mfa: {required: true}},
+      {
+        ...LANDING_ZONE_IAM_USERS.oldDeployer,
+        keys: [
+          {status: 'Active', createdDaysAgo: 90, lastUsed: {hoursAgo: 24 * 10, service: 'cloudformation', region: 'us-east-1'}},
+          {status: 'Inactive', createdDaysAgo: 700, lastUsed: {hoursAgo: 24 * 500, service: 'iam', region: 'us-east-1'}},
+        ],
+      },
     ],
   }
 }
@@ -124,5 +176,6 @@ export function generatedOrganization(accounts: number, rolesPerAccount: number)
     assumableRoles: [
       {roleArn: `arn:aws:iam::${first}:role/ExternalAuditor`, externalId: EXTERNAL_AUDITOR_EXTERNAL_ID, maxSessionDurationSeconds: 43_200},
     ],
+    iamUsers: [],
   }
 }

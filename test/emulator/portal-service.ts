@@ -105,6 +105,7 @@ export function getRoleCredentials(ctx: Ctx, headers: Record<string, string | st
       arn: `arn:aws:sts::${accountId}:assumed-role/${reserved}/${userName}`,
       userId: `${randomIds.stableId('AROA', `${accountId}/${reserved}`)}:${userName}`,
       kind: 'sso',
+      roleName,
     },
   })
   wire.json(ctx.res, 200, {roleCredentials: {accessKeyId, secretAccessKey, sessionToken, expiration: expiresAt}})

@@ -12,7 +12,7 @@ export interface SignedRequest {
 }
 
 export type SignatureCheck =
-  | {ok: true; accessKeyId: string}
+  | {ok: true; accessKeyId: string; region: string}
   | {ok: false; status: number; code: string; message: string}
 
 /** The access key id a request claims, from the Authorization header (undefined when it has none). */
@@ -69,7 +69,7 @@ export async function sigv4Verifier(request: SignedRequest, secretAccessKey: str
     expected.signature.length === auth.signature.length &&
     timingSafeEqual(Buffer.from(expected.signature), Buffer.from(auth.signature))
   if (!same) return {ok: false, status: 403, code: 'SignatureDoesNotMatch', message: SIGNATURE_MISMATCH}
-  return {ok: true, accessKeyId: auth.accessKeyId}
+  return {ok: true, accessKeyId: auth.accessKeyId, region: auth.region}
 }
 
 interface ParsedAuthorization {

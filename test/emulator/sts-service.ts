@@ -1,8 +1,10 @@
 import type {ServerResponse} from 'node:http'
-import type {EmulatorState, IssuedCredential} from './emulator-state.js'
+import type {EmulatorState, IssuedCredential, MfaDevice} from './emulator-state.js'
+import {addAccessKey, checkTotp, ensureIamUser} from './iam-users.js'
+import {queryAuth} from './query-auth.js'
 import {randomIds} from './random-ids.js'
-import {claimedAccessKeyId, sigv4Verifier, type SignedRequest} from './sigv4-verifier.js'
-import {escapeXml, wire} from './wire.js'
+import type {SignedRequest} from './sigv4-verifier.js'
+import {escapeXml, STS_NAMESPACE, wire} from './wire.js'
 
 interface Ctx {
   state: EmulatorState
@@ -10,6 +12,13 @@ interface Ctx {
 }
 
 const CHAINED_MAX_SECONDS = 3600
+const ACTIONS = new Set(['GetCallerIdentity', 'AssumeRole', 'GetAccessKeyInfo', 'GetSessionToken'])
+/** What GetSessionToken credentials may call in STS (AWS: AssumeRole and GetCallerIdentity only). */
+const SESSION_ACTIONS = new Set(['GetCallerIdentity', 'AssumeRole'])
+const TOKEN_CODE = /^\d{6}$/
+const SERIAL_NUMBER = /^[\w+=/:,.@-]{9,256}$/
+const MFA_INVALID = 'MultiFactorAuthentication failed with invalid MFA one time pass code. '
+const MFA_UNKNOWN_DEVICE = 'MultiFactorAuthentication failed, unable to validate MFA code. Please verify your MFA serial number is valid and associated with this user.'
 const SESSION_NAME = /^[\w+=,.@-]{2,64}$/
 const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/
 const ROLE_ARN = /^arn:aws:iam::(\d{12}):role\/(?:[\w+=,.@-]+\/)*([\w+=,.@-]{1,64})$/
@@ -19,49 +28,119 @@ export function stsParams(method: string, query: URLSearchParams, body: string):
   return method === 'POST' ? new URLSearchParams(body) : query
 }
 
-/**
- * Authenticates an STS request: a known access key, its session token, a valid SigV4 signature,
- * an unexpired session. Answers the AWS error itself and returns undefined when any check fails.
- */
-async function authenticate(ctx: Ctx, request: SignedRequest): Promise<IssuedCredential | undefined> {
-  const {state, res} = ctx
-  const keyId = claimedAccessKeyId(request.headers)
-  if (!request.headers.authorization) {
-    wire.stsError(res, 403, 'MissingAuthenticationToken', 'Request is missing Authentication Token')
-    return undefined
-  }
-  const issued = keyId ? state.credentials.get(keyId) : undefined
-  const token = request.headers['x-amz-security-token']
-  if (!issued || (issued.sessionToken ?? undefined) !== (Array.isArray(token) ? token[0] : token)) {
-    wire.stsError(res, 403, 'InvalidClientTokenId', 'The security token included in the request is invalid.')
-    return undefined
-  }
-  const check = await sigv4Verifier(request, issued.secretAccessKey, 'sts')
-  if (!check.ok) {
-    wire.stsError(res, check.status, check.code, check.message)
-    return undefined
-  }
-  if (issued.expiresAt !== undefined && issued.expiresAt <= state.now()) {
-    wire.stsError(res, 400, 'ExpiredToken', 'The security token included in the request is expired')
-    return undefined
-  }
-  return issued
-}
-
 /** Handles one STS action (after faults). */
 export async function stsService(ctx: Ctx, action: string, params: URLSearchParams, request: SignedRequest): Promise<void> {
   const {res} = ctx
-  if (action !== 'GetCallerIdentity' && action !== 'AssumeRole') {
+  if (!ACTIONS.has(action)) {
     return wire.stsError(res, 400, 'InvalidAction', `Could not find operation ${action} for version ${params.get('Version') ?? 'NO_VERSION_SPECIFIED'}`)
   }
-  const caller = await authenticate(ctx, request)
-  if (!caller) return
-  if (action === 'GetCallerIdentity') {
-    const p = caller.principal
-    return wire.stsResult(res, action,
-      `    <Arn>${escapeXml(p.arn)}</Arn>\n    <UserId>${escapeXml(p.userId)}</UserId>\n    <Account>${p.accountId}</Account>\n`)
+  const authenticated = await queryAuth(ctx, request, 'sts', STS_NAMESPACE)
+  if (!authenticated) return
+  const caller = authenticated.issued
+  if (caller.principal.kind === 'user-session' && !SESSION_ACTIONS.has(action)) {
+    const message = action === 'GetSessionToken'
+      ? 'Cannot call GetSessionToken with session credentials'
+      : `User: ${caller.principal.arn} is not authorized to perform: sts:${action} with session credentials from GetSessionToken`
+    return wire.stsError(res, 403, 'AccessDenied', message)
   }
-  return assumeRole(ctx, caller, params)
+  switch (action) {
+    case 'GetCallerIdentity': {
+      const p = caller.principal
+      return wire.stsResult(res, action,
+        `    <Arn>${escapeXml(p.arn)}</Arn>\n    <UserId>${escapeXml(p.userId)}</UserId>\n    <Account>${p.accountId}</Account>\n`)
+    }
+    case 'GetAccessKeyInfo':
+      return getAccessKeyInfo(ctx, params)
+    case 'GetSessionToken':
+      return getSessionToken(ctx, caller, params)
+    default:
+      return assumeRole(ctx, caller, params)
+  }
+}
+
+/** GetAccessKeyInfo: the account an access key id belongs to (any caller; the key need not be active). */
+function getAccessKeyInfo(ctx: Ctx, params: URLSearchParams): void {
+  const {state, res} = ctx
+  const keyId = params.get('AccessKeyId')
+  if (keyId === null) return validation(res, "1 validation error detected: Value null at 'accessKeyId' failed to satisfy constraint: Member must not be null")
+  if (!/^[\w]{16,128}$/.test(keyId)) {
+    return validation(res, `1 validation error detected: Value '${keyId}' at 'accessKeyId' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w]*`)
+  }
+  // AWS decodes the account from the id itself; the emulator remembers every id it issued.
+  const account = state.keyAccounts.get(keyId) ?? state.credentials.get(keyId)?.principal.accountId
+  if (account === undefined) return wire.stsError(res, 400, 'InvalidParameterValue', `The access key id ${keyId} is not valid.`)
+  wire.stsResult(res, 'GetAccessKeyInfo', `    <Account>${account}</Account>\n`)
+}
+
+/**
+ * Checks SerialNumber + TokenCode for `userArn`'s MFA device. Answers the AWS error and returns
+ * false when the pair is malformed, the device is not the user's, or the code is wrong or reused.
+ */
+function verifyMfa(ctx: Ctx, userArn: string, serial: string | null, code: string | null): boolean {
+  const {state, res} = ctx
+  if (serial === null || code === null) {
+    validation(res, `1 validation error detected: Value null at '${serial === null ? 'serialNumber' : 'tokenCode'}' failed to satisfy constraint: Member must not be null`)
+    return false
+  }
+  if (!SERIAL_NUMBER.test(serial)) {
+    validation(res, `1 validation error detected: Value '${serial}' at 'serialNumber' failed to satisfy constraint: Member must have length greater than or equal to 9`)
+    return false
+  }
+  if (!TOKEN_CODE.test(code)) {
+    validation(res, `1 validation error detected: Value '${code}' at 'tokenCode' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\d]*`)
+    return false
+  }
+  const device: MfaDevice | undefined = [...state.iamUsers.values()].find((u) => u.arn === userArn)?.mfa
+  if (!device || device.serialNumber !== serial) {
+    wire.stsError(res, 403, 'AccessDenied', MFA_UNKNOWN_DEVICE)
+    return false
+  }
+  if (checkTotp(device, code, state.now()) !== 'ok') {
+    // A wrong code and a code used before get the same answer from AWS.
+    wire.stsError(res, 403, 'AccessDenied', MFA_INVALID)
+    return false
+  }
+  return true
+}
+
+/** GetSessionToken: temporary credentials for an IAM user's long-lived key, with MFA when the user has it required. */
+function getSessionToken(ctx: Ctx, caller: IssuedCredential, params: URLSearchParams): void {
+  const {state, res} = ctx
+  const p = caller.principal
+  if (p.kind !== 'user') {
+    return wire.stsError(res, 403, 'AccessDenied', 'Cannot call GetSessionToken with session credentials')
+  }
+  const durationRaw = params.get('DurationSeconds')
+  const duration = durationRaw === null ? 43_200 : Number(durationRaw)
+  if (!Number.isInteger(duration) || duration < 900 || duration > 129_600) {
+    const bound = duration < 900 ? 'greater than or equal to 900' : 'less than or equal to 129600'
+    return validation(res, `1 validation error detected: Value '${durationRaw}' at 'durationSeconds' failed to satisfy constraint: Member must have value ${bound}`)
+  }
+  const serial = params.get('SerialNumber')
+  const code = params.get('TokenCode')
+  const user = state.iamUsers.get(`${p.accountId}/${p.userName ?? ''}`)
+  let mfa = false
+  if (serial !== null || code !== null) {
+    if (!verifyMfa(ctx, p.arn, serial, code)) return
+    mfa = true
+  } else if (user?.mfaRequired) {
+    return wire.stsError(res, 403, 'AccessDenied', `User: ${p.arn} is not authorized to perform: sts:GetSessionToken because no MFA code was presented (the account requires MFA for this user)`)
+  }
+  const accessKeyId = randomIds.accessKeyId('ASIA')
+  const secretAccessKey = randomIds.secretAccessKey()
+  const sessionToken = randomIds.sessionToken()
+  const expiresAt = state.now() + duration * 1000
+  state.credentials.set(accessKeyId, {
+    accessKeyId, secretAccessKey, sessionToken, expiresAt, mfa,
+    principal: {...p, kind: 'user-session'},
+  })
+  wire.stsResult(res, 'GetSessionToken', credentialsXml(accessKeyId, secretAccessKey, sessionToken, expiresAt))
+}
+
+function credentialsXml(accessKeyId: string, secretAccessKey: string, sessionToken: string, expiresAt: number): string {
+  const expiration = new Date(expiresAt).toISOString().replace(/\.\d{3}Z$/, 'Z')
+  return `    <Credentials>\n      <AccessKeyId>${accessKeyId}</AccessKeyId>\n      <SecretAccessKey>${escapeXml(secretAccessKey)}</SecretAccessKey>\n` +
+    `      <SessionToken>${escapeXml(sessionToken)}</SessionToken>\n      <Expiration>${expiration}</Expiration>\n    </Credentials>\n`
 }
 
 function validation(res: ServerResponse, message: string): void {
@@ -98,6 +177,18 @@ function assumeRole(ctx: Ctx, caller: IssuedCredential, params: URLSearchParams)
   if (!role || !trusted) {
     return wire.stsError(res, 403, 'AccessDenied', `User: ${caller.principal.arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`)
   }
+  // MFA: a code sent with the request is checked against the caller's (user's) device; a role whose
+  // trust requires MFA accepts that, or a session that was itself created with MFA.
+  const serial = params.get('SerialNumber')
+  const code = params.get('TokenCode')
+  let mfa = caller.mfa === true
+  if (serial !== null || code !== null) {
+    if (!verifyMfa(ctx, caller.principal.arn, serial, code)) return
+    mfa = true
+  }
+  if (role.mfaRequired && !mfa) {
+    return wire.stsError(res, 403, 'AccessDenied', `User: ${caller.principal.arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn} (the role's trust policy requires MFA)`)
+  }
   // Role chaining (the caller is itself a role session) caps the session at one hour.
   if (caller.principal.kind !== 'user' && duration > CHAINED_MAX_SECONDS) {
     return validation(res, 'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.')
@@ -113,23 +204,16 @@ function assumeRole(ctx: Ctx, caller: IssuedCredential, params: URLSearchParams)
   const roleId = randomIds.stableId('AROA', roleArn)
   const arn = `arn:aws:sts::${accountId}:assumed-role/${roleName}/${sessionName}`
   state.credentials.set(accessKeyId, {
-    accessKeyId, secretAccessKey, sessionToken, expiresAt,
+    accessKeyId, secretAccessKey, sessionToken, expiresAt, mfa,
     principal: {accountId, arn, userId: `${roleId}:${sessionName}`, kind: 'assumed'},
   })
-  const expiration = new Date(expiresAt).toISOString().replace(/\.\d{3}Z$/, 'Z')
   wire.stsResult(res, 'AssumeRole',
     `    <AssumedRoleUser>\n      <AssumedRoleId>${roleId}:${escapeXml(sessionName)}</AssumedRoleId>\n      <Arn>${escapeXml(arn)}</Arn>\n    </AssumedRoleUser>\n` +
-    `    <Credentials>\n      <AccessKeyId>${accessKeyId}</AccessKeyId>\n      <SecretAccessKey>${escapeXml(secretAccessKey)}</SecretAccessKey>\n` +
-    `      <SessionToken>${escapeXml(sessionToken)}</SessionToken>\n      <Expiration>${expiration}</Expiration>\n    </Credentials>\n`)
+    credentialsXml(accessKeyId, secretAccessKey, sessionToken, expiresAt))
 }
 
-/** A long-lived IAM user access key (AKIA…) that STS accepts. */
+/** A new long-lived IAM user access key (AKIA…) of `userName` (created if missing) that STS accepts. */
 export function createUserAccessKey(state: EmulatorState, accountId: string, userName: string): {accessKeyId: string; secretAccessKey: string} {
-  const accessKeyId = randomIds.accessKeyId('AKIA')
-  const secretAccessKey = randomIds.secretAccessKey()
-  state.credentials.set(accessKeyId, {
-    accessKeyId, secretAccessKey,
-    principal: {accountId, arn: `arn:aws:iam::${accountId}:user/${userName}`, userId: randomIds.stableId('AIDA', `${accountId}/${userName}`), kind: 'user'},
-  })
-  return {accessKeyId, secretAccessKey}
+  const key = addAccessKey(state, ensureIamUser(state, accountId, userName))
+  return {accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey}
 }

@@ -3,6 +3,8 @@ import {randomUUID} from 'node:crypto'
 
 /** The STS awsQuery XML namespace. */
 export const STS_NAMESPACE = 'https://sts.amazonaws.com/doc/2011-06-15/'
+/** The IAM awsQuery XML namespace. */
+export const IAM_NAMESPACE = 'https://iam.amazonaws.com/doc/2010-05-08/'
 
 /** Response helpers for the three wire protocols the emulator speaks. */
 export const wire = {
@@ -42,18 +44,18 @@ export const wire = {
     res.end(text)
   },
 
-  /** An awsQuery result document: `<{Action}Response><{Action}Result>…`. */
-  stsResult(res: ServerResponse, action: string, resultXml: string): void {
+  /** An awsQuery result document (STS by default; IAM with IAM_NAMESPACE): `<{Action}Response><{Action}Result>…`. */
+  stsResult(res: ServerResponse, action: string, resultXml: string, namespace = STS_NAMESPACE): void {
     const requestId = randomUUID()
     wire.xml(res, 200,
-      `<${action}Response xmlns="${STS_NAMESPACE}">\n  <${action}Result>\n${resultXml}  </${action}Result>\n` +
+      `<${action}Response xmlns="${namespace}">\n  <${action}Result>\n${resultXml}  </${action}Result>\n` +
       `  <ResponseMetadata>\n    <RequestId>${requestId}</RequestId>\n  </ResponseMetadata>\n</${action}Response>\n`)
   },
 
   /** An awsQuery `<ErrorResponse>` document. */
-  stsError(res: ServerResponse, status: number, code: string, message: string, type: 'Sender' | 'Receiver' = 'Sender'): void {
+  stsError(res: ServerResponse, status: number, code: string, message: string, type: 'Sender' | 'Receiver' = 'Sender', namespace = STS_NAMESPACE): void {
     wire.xml(res, status,
-      `<ErrorResponse xmlns="${STS_NAMESPACE}">\n  <Error>\n    <Type>${type}</Type>\n    <Code>${escapeXml(code)}</Code>\n` +
+      `<ErrorResponse xmlns="${namespace}">\n  <Error>\n    <Type>${type}</Type>\n    <Code>${escapeXml(code)}</Code>\n` +
       `    <Message>${escapeXml(message)}</Message>\n  </Error>\n  <RequestId>${randomUUID()}</RequestId>\n</ErrorResponse>\n`)
   },
 
