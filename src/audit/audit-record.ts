@@ -30,6 +30,8 @@ export interface AuditRecord {
   batch: string
   fixedAt: string
   replacedWith?: string
+  /** `--keep`: the key was also stored as `user-key/<keptAs>` and the profile serves it via GetSessionToken. */
+  keptAs?: string
   files: FileRecord[]
 }
 

@@ -10,6 +10,7 @@ import {storeKeys} from '../store/keys.js'
 import {credentialProcessLine} from '../sync/managed-profile.js'
 import type {Paths} from '../util/paths.js'
 import type {SecretStore} from '../store/secret-store.js'
+import {encodeUserKey, type UserKeyItem} from '../credentials/user-key.js'
 import {decodeAuditItem, encodeAuditItem, type AuditItem, type AuditRecord} from './audit-record.js'
 import type {Finding} from './audit-types.js'
 import {displayPath} from './display-path.js'
@@ -42,10 +43,16 @@ export interface FixInput {
   replaceWith?: string
   /** How credential_process calls keyless (sync's keylessCommand); default `keyless`. */
   keylessCommand?: string
+  /**
+   * `--keep`: the key goes into the store as `user-key/<profile>` and the profile keeps working as
+   * `credential_process = keyless credential-process --profile P` + `keyless_stored_key = P`, served
+   * as GetSessionToken credentials.
+   */
+  keep?: boolean
 }
 
 export interface FixResult {
-  fixed: Array<{profile: string; files: string[]; storeKey: string; replacedWith?: string}>
+  fixed: Array<{profile: string; files: string[]; storeKey: string; replacedWith?: string; keptAs?: string}>
   /** Findings --fix cannot handle (the environment, caches, lines that do more than set keys). */
   leftAlone: Finding[]
 }
@@ -131,6 +138,7 @@ export async function fixKeys(input: FixInput, deps: FixDeps): Promise<FixResult
     if (!requested.includes(choice)) requested.push(choice)
   }
 
+  if (input.replaceWith !== undefined && input.keep) throw new UsageError('--keep and --replace-with exclude each other.', 'Keep the key (--keep), or point the profile at an Identity Center profile (--replace-with).')
   if (input.replaceWith !== undefined) checkReplaceTarget(input.replaceWith, [], scan.configProfiles, deps.paths)
 
   let chosen: string[]
@@ -150,6 +158,18 @@ export async function fixKeys(input: FixInput, deps: FixDeps): Promise<FixResult
   if (chosen.length === 0) return {fixed: [], leftAlone}
   if (input.replaceWith !== undefined) checkReplaceTarget(input.replaceWith, chosen, scan.configProfiles, deps.paths)
   const shellChoices = new Set(chosen.filter((p) => movable.some((f) => f.profile === p && f.kind === 'shell-file')))
+  // --keep: each profile's long-lived key (AKIA…, no session token), read from the files as scanned.
+  const keptKeys = new Map<string, {accessKeyId: string; secretAccessKey: string}>()
+  if (input.keep) {
+    for (const p of chosen) {
+      if (shellChoices.has(p)) throw new UsageError('--keep applies to profiles of the AWS files, not to shell files.', `Drop ${p} from --profile.`)
+      const key = movable.filter((f) => f.profile === p && f.kind === 'aws-file').map((f) => scan.keys.get(f.id)).find((k) => k?.accessKeyId && k.secretAccessKey)
+      if (!key || key.sessionToken || !key.accessKeyId.startsWith('AKIA')) {
+        throw new UsageError(`Profile "${p}" holds no long-lived IAM user key (AKIA…) to keep.`, 'Fix it without --keep.')
+      }
+      keptKeys.set(p, {accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey})
+    }
+  }
   if (input.replaceWith !== undefined && chosen.every((p) => shellChoices.has(p))) {
     throw new UsageError('--replace-with applies to profiles of the AWS files, not to shell files.', 'Drop --replace-with, or name a profile.')
   }
@@ -163,7 +183,7 @@ export async function fixKeys(input: FixInput, deps: FixDeps): Promise<FixResult
       const format = f.kind === 'shell-file' ? 'shell' : f.file === credentialsFile ? 'credentials' : awsFormat(f.file!, configFile)
       files.set(f.file!, {path: f.file!, text: await readTextFile(f.file!), format, ...(format === 'shell' ? {selector: f.profile} : {})})
     }
-    if (input.replaceWith !== undefined && !files.has(configFile)) {
+    if ((input.replaceWith !== undefined || input.keep) && !files.has(configFile)) {
       files.set(configFile, {path: configFile, text: await readTextFile(configFile), format: 'config'})
     }
     for (const file of files.values()) {
@@ -176,7 +196,9 @@ export async function fixKeys(input: FixInput, deps: FixDeps): Promise<FixResult
       configFile,
       ...(input.replaceWith !== undefined && replaced.length > 0
         ? {replaceWith: {profile: input.replaceWith, credentialProcess: credentialProcessLine(input.keylessCommand ?? 'keyless', input.replaceWith)}}
-        : {}),
+        : input.keep
+          ? {replaceWith: {credentialProcess: (p: string) => credentialProcessLine(input.keylessCommand ?? 'keyless', p), extraLines: (p: string) => [`keyless_stored_key = ${p}`]}}
+          : {}),
     })
 
     const hashes = new Map<string, string>()
@@ -210,12 +232,19 @@ export async function fixKeys(input: FixInput, deps: FixDeps): Promise<FixResult
         files: records,
       }
       item.records.push(record)
+      const keptKey = keptKeys.get(profile)
+      if (keptKey) {
+        const userKey: UserKeyItem = {version: 1, ...keptKey, profile, storedAt: new Date(now).toISOString()}
+        await deps.store.set(storeKeys.userKey(profile), encodeUserKey(userKey))
+        record.keptAs = profile
+      }
       await deps.store.set(key, encodeAuditItem(item))
       result.fixed.push({
         profile,
         files: records.map((r) => displayPath(r.path, home)),
         storeKey: key,
         ...(record.replacedWith ? {replacedWith: record.replacedWith} : {}),
+        ...(record.keptAs ? {keptAs: storeKeys.userKey(record.keptAs)} : {}),
       })
     }
 

@@ -80,9 +80,11 @@ export function formatFixResult(result: FixResult): string {
   for (const f of result.fixed) {
     lines.push(`Moved the keys of ${f.profile} into the secret store (${f.storeKey}); changed ${f.files.join(', ')}.`)
     if (f.replacedWith) lines.push(`  ${f.profile} now gets temporary credentials from keyless profile ${f.replacedWith} (credential_process).`)
+    if (f.keptAs) lines.push(`  ${f.profile} keeps working: keyless exchanges the stored key (${f.keptAs}) for GetSessionToken credentials (credential_process); tools never see the key.`)
   }
   lines.push(`Undo: keyless audit --restore${result.fixed.length === 1 ? ` --profile ${result.fixed[0].profile}` : ''}`)
-  lines.push('The keys still work until you deactivate them in IAM (aws iam update-access-key --status Inactive).')
+  if (result.fixed.every((f) => f.keptAs)) lines.push('The key stays active in IAM; only keyless uses it now, and tools get short-lived session credentials.')
+  else lines.push('The keys still work until you deactivate them in IAM (aws iam update-access-key --status Inactive).')
   return lines.join('\n')
 }
 

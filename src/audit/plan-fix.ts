@@ -25,8 +25,12 @@ export interface PlanInput {
   profiles: string[]
   /** The path of the AWS config file, where `--replace-with` writes. */
   configFile: string
-  /** `credential_process` line value per replaced profile, e.g. `keyless credential-process --profile dev`. */
-  replaceWith?: {profile: string; credentialProcess: string}
+  /**
+   * `credential_process` line value for the replaced profiles, e.g. `keyless credential-process --profile dev`
+   * (a function of the profile for `--keep`, where each profile serves itself), and the other lines
+   * that go with it (`keyless_stored_key = NAME` for `--keep`).
+   */
+  replaceWith?: {profile?: string; credentialProcess: string | ((profile: string) => string); extraLines?: (profile: string) => string[]}
 }
 
 export interface PlannedFile {
@@ -70,7 +74,7 @@ function awsFileEdits(file: PlanFile, input: PlanInput): Edit[] {
   const wanted = new Set(input.profiles)
   const replaced = new Set<string>()
 
-  const sectionEdit = (section: IniSection, profile: string, insert?: string): Edit | undefined => {
+  const sectionEdit = (section: IniSection, profile: string, insert?: string[]): Edit | undefined => {
     const removed = new Set<number>()
     for (const e of section.entries) if (removedKeys.has(e.key)) for (let l = e.line; l < e.endLine; l++) removed.add(l)
     const kept = section.entries.filter((e) => !removedKeys.has(e.key))
@@ -80,10 +84,10 @@ function awsFileEdits(file: PlanFile, input: PlanInput): Edit[] {
     const end = Math.max(start + 1, ...[...removed].map((l) => l + 1), insertAt ?? 0)
     const block: string[] = []
     for (let l = start; l < end; l++) {
-      if (l === insertAt) block.push(`${insert}${eol}`)
+      if (l === insertAt) block.push(...insert!.map((line) => `${line}${eol}`))
       if (!removed.has(l)) block.push(raw[l])
     }
-    if (insertAt === end) block.push(`${insert}${eol}`)
+    if (insertAt === end) block.push(...insert!.map((line) => `${line}${eol}`))
     const atFileEnd = end === raw.length && terminatorOf(raw.at(-1) ?? '\n') === ''
     return {profile, start, end, lines: fitLines(block, eol, atFileEnd ? 'none' : 'eol')}
   }
@@ -92,13 +96,13 @@ function awsFileEdits(file: PlanFile, input: PlanInput): Edit[] {
     if (section.kind === 'sso-session' || section.kind === 'services') continue
     const profile = sectionProfileName(section, format)
     if (!wanted.has(profile)) continue
-    let insert: string | undefined
+    let insert: string[] | undefined
     if (isConfig && input.replaceWith && !replaced.has(profile)) {
       // the last section of that name is the one the SDK reads; add the line there
       const last = doc.sections.filter((s) => (s.kind === 'profile' || s.kind === 'default') && sectionProfileName(s, 'config') === profile).at(-1)
       if (last === section) {
         replaced.add(profile)
-        insert = replacementLine(section, profile, input.replaceWith.credentialProcess)
+        insert = replacementLines(section, profile, input.replaceWith)
       }
     }
     const edit = sectionEdit(section, profile, insert)
@@ -107,7 +111,7 @@ function awsFileEdits(file: PlanFile, input: PlanInput): Edit[] {
 
   if (isConfig && input.replaceWith) {
     for (const profile of input.profiles.filter((p) => !p.startsWith('~') && !p.startsWith('/'))) {
-      if (!replaced.has(profile)) edits.push(appendSection(doc.sections, raw, eol, profile, input.replaceWith.credentialProcess))
+      if (!replaced.has(profile)) edits.push(appendSection(doc.sections, raw, eol, profile, replacementEntries(profile, input.replaceWith)))
     }
   }
   return edits
@@ -118,8 +122,8 @@ function awsFileEdits(file: PlanFile, input: PlanInput): Edit[] {
  * touched) at the end of the file, or, when the file does not end with a newline, before its first
  * section.
  */
-function appendSection(sections: IniSection[], raw: string[], eol: string, profile: string, credentialProcess: string): Edit {
-  const lines = [`[${configHeader(profile)}]${eol}`, `credential_process = ${credentialProcess}${eol}`]
+function appendSection(sections: IniSection[], raw: string[], eol: string, profile: string, entries: string[]): Edit {
+  const lines = [`[${configHeader(profile)}]${eol}`, ...entries.map((e) => `${e}${eol}`)]
   const last = raw.at(-1)
   if (last === undefined) return {profile, start: 0, end: 0, lines}
   if (terminatorOf(last) !== '') return {profile, start: raw.length, end: raw.length, lines: last.trim() === '' ? lines : [eol, ...lines]}
@@ -128,10 +132,19 @@ function appendSection(sections: IniSection[], raw: string[], eol: string, profi
   return {profile, start: raw.length - 1, end: raw.length, lines: [last + eol, eol, ...lines]}
 }
 
-/** The credential_process line for a replaced profile's config section, or undefined when it is already there. */
-function replacementLine(section: IniSection, profile: string, credentialProcess: string): string | undefined {
+/** The lines a replaced profile gets: credential_process, then the extra lines. */
+function replacementEntries(profile: string, replaceWith: NonNullable<PlanInput['replaceWith']>): string[] {
+  const command = typeof replaceWith.credentialProcess === 'string' ? replaceWith.credentialProcess : replaceWith.credentialProcess(profile)
+  return [`credential_process = ${command}`, ...(replaceWith.extraLines?.(profile) ?? [])]
+}
+
+/** The lines for a replaced profile's config section, or undefined when they are already there. */
+function replacementLines(section: IniSection, profile: string, replaceWith: NonNullable<PlanInput['replaceWith']>): string[] | undefined {
+  const entries = replacementEntries(profile, replaceWith)
+  const credentialProcess = entries[0].slice('credential_process = '.length)
   const current = section.entries.filter((e) => e.key === 'credential_process').at(-1)
-  if (current?.value === credentialProcess) return undefined
+  const extra = entries.slice(1).filter((line) => !section.entries.some((e) => `${e.key} = ${e.value}` === line))
+  if (current?.value === credentialProcess) return extra.length > 0 ? extra : undefined
   if (current) {
     throw new UsageError(
       `Profile "${profile}" already has credential_process = ${current.value}.`,
@@ -145,7 +158,7 @@ function replacementLine(section: IniSection, profile: string, credentialProcess
       'Fix it without --replace-with and edit the profile by hand.',
     )
   }
-  return `credential_process = ${credentialProcess}`
+  return entries
 }
 
 /** Edits for a shell file: remove its whole-line credential assignments, each hunk anchored by the line before it. */

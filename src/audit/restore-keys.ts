@@ -107,6 +107,11 @@ async function restoreUnlocked(input: RestoreInput, deps: RestoreDeps): Promise<
     const done = item.records.filter((r) => !failedRecords.has(r))
     if (remaining.length === 0) await deps.store.delete(key)
     else await deps.store.set(key, encodeAuditItem({version: 1, records: remaining}))
+    // The key is back in the files: a copy kept by --keep (and its cached sessions) goes.
+    for (const r of done.filter((d) => d.keptAs !== undefined)) {
+      await deps.store.delete(storeKeys.userKey(r.keptAs!))
+      for (const k of await deps.store.list(storeKeys.userSessionPrefix(r.keptAs!))) await deps.store.delete(k)
+    }
     if (done.length > 0) result.restored.push({profile, files: done.flatMap((r) => fileResults.get(r) ?? [])})
     for (const r of remaining) result.failed.push({profile, reason: lostReason.get(r) ?? 'unknown'})
   }

@@ -3,6 +3,8 @@ import type {SecretStore} from '../store/secret-store.js'
 import type {TokenProvider} from '../sso/session-types.js'
 import {createTokenProvider} from '../sso/token-provider.js'
 import type {LoginFlow} from '../sso/stored-items.js'
+import {createMfaCodeSource, type MfaCodeSource} from '../credentials/mfa-code.js'
+import {askTerminal} from '../ui/ask-terminal.js'
 import {openBrowser} from '../ui/open-browser.js'
 import {createClientFactory, type ClientFactory} from '../util/aws-clients.js'
 import {resolvePaths} from '../util/paths.js'
@@ -15,6 +17,8 @@ export interface AppDeps extends StoreDeps {
   isInteractive: boolean
   /** The session token lifecycle (cached, silent refresh, single-flight login). */
   tokens: TokenProvider
+  /** MFA codes for stored-key profiles and MFA role chains: mfa_process, else the controlling terminal. */
+  mfaCode: MfaCodeSource
 }
 
 export interface AppDepsOptions {
@@ -69,6 +73,7 @@ export async function createAppDeps(options: AppDepsOptions = {}): Promise<AppDe
     clients: createClientFactory(),
     openBrowser: (url: string) => openBrowser(url, {env}),
     isInteractive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
+    mfaCode: createMfaCodeSource({askTerminal: (question) => askTerminal(question), env}),
   }
   const noLogin = options.noLogin || env.KEYLESS_NO_LOGIN === '1' || env.KEYLESS_NO_LOGIN === 'true'
   const tokens = createTokenProvider(base, {noLogin, noBrowser: options.noBrowser, flow: options.flow})

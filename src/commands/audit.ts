@@ -24,6 +24,7 @@ Exit status: 0 when no long-lived key was found, 1 when one was (for onboarding 
     '<%= config.bin %> <%= command.id %> --json',
     '<%= config.bin %> <%= command.id %> --fix',
     '<%= config.bin %> <%= command.id %> --fix --yes --profile legacy-admin --replace-with prod-admin',
+    '<%= config.bin %> <%= command.id %> --fix --keep --yes --profile legacy-admin',
     '<%= config.bin %> <%= command.id %> --restore --profile legacy-admin',
   ]
 
@@ -35,7 +36,8 @@ Exit status: 0 when no long-lived key was found, 1 when one was (for onboarding 
     restore: Flags.boolean({summary: 'Put keys moved by --fix back where they were.'}),
     yes: Flags.boolean({char: 'y', summary: 'Do not ask: fix the --profile profiles, or all with keys.'}),
     profile: Flags.string({summary: 'Profile (or shell file, e.g. ~/.bashrc) to fix or restore; repeatable.', multiple: true}),
-    'replace-with': Flags.string({summary: 'With --fix: the emptied profiles get temporary credentials from this keyless profile.', dependsOn: ['fix']}),
+    'replace-with': Flags.string({summary: 'With --fix: the emptied profiles get temporary credentials from this keyless profile.', dependsOn: ['fix'], exclusive: ['keep']}),
+    keep: Flags.boolean({summary: 'With --fix: keep the key in the secret store and serve the profile as GetSessionToken credentials (MFA with mfa_serial).', dependsOn: ['fix']}),
   }
 
   async run(): Promise<AuditReport | FixResult | RestoreResult> {
@@ -50,7 +52,7 @@ Exit status: 0 when no long-lived key was found, 1 when one was (for onboarding 
     }
     if (flags.fix) {
       const command = keylessCommand({env: deps.env, script: process.argv[1], node: process.execPath})
-      const input = {profiles, yes: flags.yes, replaceWith: flags['replace-with'], keylessCommand: command}
+      const input = {profiles, yes: flags.yes, replaceWith: flags['replace-with'], keep: flags.keep, keylessCommand: command}
       const result = await fixKeys(input, {...deps, choose: chooseProfiles})
       this.log(formatFixResult(result))
       return result

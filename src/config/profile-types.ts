@@ -1,7 +1,7 @@
 import type {SsoSession} from '../sso/session-types.js'
 
 /** A profile from the AWS config, resolved to what keyless needs to produce its credentials. */
-export type ResolvedProfile = SsoRoleProfile | ChainedRoleProfile | StaticKeyProfile
+export type ResolvedProfile = SsoRoleProfile | ChainedRoleProfile | StaticKeyProfile | StoredKeyProfile
 
 interface ProfileBase {
   name: string
@@ -27,6 +27,8 @@ export interface ChainedRoleProfile extends ProfileBase {
   externalId?: string
   roleSessionName?: string
   durationSeconds?: number
+  /** mfa_serial: the role is assumed from an MFA-backed GetSessionToken session of the source key. */
+  mfaSerial?: string
 }
 
 /** aws_access_key_id/aws_secret_access_key in the config or credentials file (a chain's source). */
@@ -35,4 +37,18 @@ export interface StaticKeyProfile extends ProfileBase {
   accessKeyId: string
   secretAccessKey: string
   sessionToken?: string
+}
+
+/**
+ * An IAM user's long-lived key kept in the secret store (`keyless_stored_key = NAME`, written by
+ * `keyless audit --fix --keep`): served only as STS GetSessionToken credentials, with MFA when
+ * `mfa_serial` is set.
+ */
+export interface StoredKeyProfile extends ProfileBase {
+  kind: 'stored-key'
+  /** The store item `user-key/NAME`. */
+  keyName: string
+  mfaSerial?: string
+  /** GetSessionToken DurationSeconds (900..129600; AWS's default is 43200). */
+  durationSeconds?: number
 }

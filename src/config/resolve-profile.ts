@@ -1,12 +1,14 @@
 import {KeylessError, UsageError} from '../errors.js'
 import type {AwsConfig} from './load-aws-config.js'
-import type {ChainedRoleProfile, ResolvedProfile, SsoRoleProfile, StaticKeyProfile} from './profile-types.js'
+import type {ChainedRoleProfile, ResolvedProfile, SsoRoleProfile, StaticKeyProfile, StoredKeyProfile} from './profile-types.js'
 import {getSsoSession, legacySessionName} from './sso-sessions.js'
 import {quote} from './validate.js'
 
 const roleArnPattern = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/
 const minDuration = 900
 const maxDuration = 43_200
+/** GetSessionToken allows up to 36 hours. */
+const maxSessionTokenDuration = 129_600
 
 /**
  * Resolves profile `name` to what keyless needs to produce its credentials: an Identity Center role
@@ -27,6 +29,8 @@ function resolve(config: AwsConfig, name: string, path: string[]): ResolvedProfi
   const region = settings.region || undefined
 
   if (settings.role_arn) return resolveChain(config, name, settings, path)
+
+  if (settings.keyless_stored_key) return resolveStoredKey(name, settings)
 
   if (settings.keyless_session || settings.keyless_account_id || settings.keyless_role_name) {
     requireKeys(config, name, settings, ['keyless_session', 'keyless_account_id', 'keyless_role_name'])
@@ -92,13 +96,35 @@ function resolveNativeSso(config: AwsConfig, name: string, settings: Record<stri
   }
 }
 
-function resolveChain(config: AwsConfig, name: string, settings: Record<string, string>, path: string[]): ChainedRoleProfile {
-  if (settings.mfa_serial) {
-    throw new KeylessError(`Profile "${name}" uses mfa_serial: MFA-protected role chains are not supported by keyless.`, {
-      code: 'NotSupported',
-      hint: 'Remove mfa_serial, or assume the role from an Identity Center profile (trusted through the SSO role).',
-    })
+function resolveStoredKey(name: string, settings: Record<string, string>): StoredKeyProfile {
+  if (!/^[\w+=,.@-]{1,128}$/.test(settings.keyless_stored_key)) {
+    throw new UsageError(`Profile "${name}" has an invalid keyless_stored_key "${settings.keyless_stored_key}".`, 'It names the stored key, usually the profile name.')
   }
+  const durationSeconds = parseDuration(name, settings, maxSessionTokenDuration)
+  return {
+    kind: 'stored-key',
+    name,
+    region: settings.region || undefined,
+    settings,
+    keyName: settings.keyless_stored_key,
+    ...(settings.mfa_serial ? {mfaSerial: settings.mfa_serial} : {}),
+    ...(durationSeconds === undefined ? {} : {durationSeconds}),
+  }
+}
+
+function parseDuration(name: string, settings: Record<string, string>, max: number): number | undefined {
+  if (settings.duration_seconds === undefined || settings.duration_seconds === '') return undefined
+  const durationSeconds = Number(settings.duration_seconds)
+  if (!/^\d+$/.test(settings.duration_seconds) || durationSeconds < minDuration || durationSeconds > max) {
+    throw new UsageError(
+      `Profile "${name}" has an invalid duration_seconds "${settings.duration_seconds}".`,
+      `Use a whole number of seconds from ${minDuration} to ${max}.`,
+    )
+  }
+  return durationSeconds
+}
+
+function resolveChain(config: AwsConfig, name: string, settings: Record<string, string>, path: string[]): ChainedRoleProfile {
   if (!settings.source_profile) {
     if (settings.credential_source) throw credentialSourceUnsupported(name)
     if (settings.web_identity_token_file) {
@@ -115,16 +141,7 @@ function resolveChain(config: AwsConfig, name: string, settings: Record<string, 
       'It looks like arn:aws:iam::123456789012:role/NAME.',
     )
   }
-  let durationSeconds: number | undefined
-  if (settings.duration_seconds !== undefined && settings.duration_seconds !== '') {
-    durationSeconds = Number(settings.duration_seconds)
-    if (!/^\d+$/.test(settings.duration_seconds) || durationSeconds < minDuration || durationSeconds > maxDuration) {
-      throw new UsageError(
-        `Profile "${name}" has an invalid duration_seconds "${settings.duration_seconds}".`,
-        `Use a whole number of seconds from ${minDuration} to ${maxDuration}.`,
-      )
-    }
-  }
+  const durationSeconds = parseDuration(name, settings, maxDuration)
   const sourceName = settings.source_profile
   // A profile that names itself as source uses its own static keys (as botocore and the JS SDK do).
   const source =
@@ -141,6 +158,7 @@ function resolveChain(config: AwsConfig, name: string, settings: Record<string, 
     ...(settings.external_id ? {externalId: settings.external_id} : {}),
     ...(settings.role_session_name ? {roleSessionName: settings.role_session_name} : {}),
     ...(durationSeconds === undefined ? {} : {durationSeconds}),
+    ...(settings.mfa_serial ? {mfaSerial: settings.mfa_serial} : {}),
   }
 }
 

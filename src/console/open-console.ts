@@ -53,6 +53,13 @@ export async function openConsole(input: ConsoleInput, deps: ConsoleDeps): Promi
   if (profile.kind === 'static') {
     throw new UsageError(`Profile "${profile.name}" holds long-lived keys; the console needs temporary credentials.`, 'Use an SSO profile or a role chain.')
   }
+  if (profile.kind === 'stored-key') {
+    // AWS: GetSessionToken credentials get no console sign-in token, and may not call GetFederationToken.
+    throw new UsageError(
+      `Profile "${profile.name}" is served from an IAM user key as GetSessionToken credentials, which AWS does not accept for console sign-in (nor for GetFederationToken).`,
+      `Sign in to the console with the IAM user's password, or use a role: a profile with role_arn and source_profile = ${profile.name}.`,
+    )
+  }
   const region = input.region !== undefined ? validateRegion(input.region) : (profile.region ?? sessionRegion(profile) ?? 'us-east-1')
   const duration = input.durationSeconds ?? defaultDurationSeconds
   if (!Number.isInteger(duration) || duration < 900 || duration > 43_200) {

@@ -8,8 +8,14 @@ function canonical(spec: CredentialSpec): unknown[] {
       return ['sso', spec.session, spec.accountId, spec.roleName]
     case 'static':
       return ['static', spec.accessKeyId]
+    case 'stored-key':
+      return ['stored-key', spec.keyName, spec.mfaSerial ?? null]
     case 'chain':
-      return ['chain', spec.roleArn, spec.externalId ?? null, spec.roleSessionName ?? null, spec.durationSeconds ?? null, canonical(spec.source)]
+      // mfaSerial only when set, so the digests of chains without MFA stay what they were.
+      return [
+        'chain', spec.roleArn, spec.externalId ?? null, spec.roleSessionName ?? null, spec.durationSeconds ?? null, canonical(spec.source),
+        ...(spec.mfaSerial ? [spec.mfaSerial] : []),
+      ]
   }
 }
 

@@ -2,6 +2,7 @@ import type {StoreDeps} from '../deps.js'
 import type {TokenProvider} from '../sso/session-types.js'
 import type {ClientFactory} from '../util/aws-clients.js'
 import type {LockRunner} from './cached.js'
+import type {MfaCodeSource} from './mfa-code.js'
 
 /** What the credential providers need: clock, store, paths, stderr, the AWS clients and portal tokens. */
 export interface CredentialDeps extends StoreDeps {
@@ -9,4 +10,6 @@ export interface CredentialDeps extends StoreDeps {
   tokens: TokenProvider
   /** The cross-process lock; defaults to withLock under paths.lockDir. */
   lock?: LockRunner
+  /** Where MFA codes come from (mfa_process or the terminal); without it MFA profiles fail. */
+  mfaCode?: MfaCodeSource
 }

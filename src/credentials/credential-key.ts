@@ -6,7 +6,7 @@ import type {CredentialSpec} from './credential-spec.js'
  * The secret-store key of a profile's cached credentials; undefined for static keys (never cached).
  * A chain is filed under the sso-session it starts from (`chain/<session>/<digest>`, or
  * `chain/static/<digest>` for a chain from access keys), so a logout can remove it with the rest
- * of the session.
+ * of the session. A stored key's session is `user-session/<name>/<mfa|plain>`.
  */
 export function credentialKey(spec: CredentialSpec): string | undefined {
   switch (spec.kind) {
@@ -14,6 +14,8 @@ export function credentialKey(spec: CredentialSpec): string | undefined {
       return storeKeys.role(spec.session, spec.accountId, spec.roleName)
     case 'chain':
       return storeKeys.chain(rootSession(spec) ?? 'static', chainDigest(spec))
+    case 'stored-key':
+      return storeKeys.userSession(spec.keyName, spec.mfaSerial !== undefined)
     case 'static':
       return undefined
   }

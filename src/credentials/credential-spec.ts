@@ -9,12 +9,16 @@ import {UsageError} from '../errors.js'
 export type CredentialSpec =
   | {kind: 'sso'; session: string; accountId: string; roleName: string}
   | {kind: 'static'; accessKeyId: string}
+  /** GetSessionToken with the stored key `keyName` (with MFA when mfaSerial is set). */
+  | {kind: 'stored-key'; keyName: string; mfaSerial?: string}
   | {
       kind: 'chain'
       roleArn: string
       externalId?: string
       roleSessionName?: string
       durationSeconds?: number
+      /** The role is assumed from an MFA-backed session of the source key. */
+      mfaSerial?: string
       source: CredentialSpec
     }
 
@@ -30,6 +34,8 @@ export function credentialSpec(profile: ResolvedProfile, depth = 0): CredentialS
       return {kind: 'sso', session: profile.session.name, accountId: profile.accountId, roleName: profile.roleName}
     case 'static':
       return {kind: 'static', accessKeyId: profile.accessKeyId}
+    case 'stored-key':
+      return {kind: 'stored-key', keyName: profile.keyName, ...(profile.mfaSerial ? {mfaSerial: profile.mfaSerial} : {})}
     case 'chain':
       return {
         kind: 'chain',
@@ -37,6 +43,7 @@ export function credentialSpec(profile: ResolvedProfile, depth = 0): CredentialS
         ...(profile.externalId === undefined ? {} : {externalId: profile.externalId}),
         ...(profile.roleSessionName === undefined ? {} : {roleSessionName: profile.roleSessionName}),
         ...(profile.durationSeconds === undefined ? {} : {durationSeconds: profile.durationSeconds}),
+        ...(profile.mfaSerial ? {mfaSerial: profile.mfaSerial} : {}),
         source: credentialSpec(profile.source, depth + 1),
       }
   }

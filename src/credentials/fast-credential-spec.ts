@@ -22,7 +22,7 @@ function resolve(config: AwsConfig, name: string, path: string[]): CredentialSpe
   const s: Record<string, string> = {...fromConfig, ...fromCredentials}
 
   if (s.role_arn) {
-    if (s.mfa_serial || !s.source_profile || !roleArnPattern.test(s.role_arn)) return undefined
+    if (!s.source_profile || !roleArnPattern.test(s.role_arn)) return undefined
     let durationSeconds: number | undefined
     if (s.duration_seconds !== undefined && s.duration_seconds !== '') {
       durationSeconds = Number(s.duration_seconds)
@@ -33,14 +33,25 @@ function resolve(config: AwsConfig, name: string, path: string[]): CredentialSpe
         ? staticKeys(s)
         : resolve(config, s.source_profile, [...path, name])
     if (!source) return undefined
+    // mfa_serial on a chain: the role is assumed from an MFA session of an IAM user key (stored or static).
+    if (s.mfa_serial && source.kind !== 'stored-key' && source.kind !== 'static') return undefined
     return {
       kind: 'chain',
       roleArn: s.role_arn,
       ...(s.external_id ? {externalId: s.external_id} : {}),
       ...(s.role_session_name ? {roleSessionName: s.role_session_name} : {}),
       ...(durationSeconds === undefined ? {} : {durationSeconds}),
+      ...(s.mfa_serial ? {mfaSerial: s.mfa_serial} : {}),
       source,
     }
+  }
+  if (s.keyless_stored_key) {
+    if (!/^[\w+=,.@-]{1,128}$/.test(s.keyless_stored_key)) return undefined
+    if (s.duration_seconds !== undefined && s.duration_seconds !== '') {
+      const d = Number(s.duration_seconds)
+      if (!/^\d+$/.test(s.duration_seconds) || d < 900 || d > 129_600) return undefined
+    }
+    return {kind: 'stored-key', keyName: s.keyless_stored_key, ...(s.mfa_serial ? {mfaSerial: s.mfa_serial} : {})}
   }
   if (s.mfa_serial) return undefined
   if (s.keyless_session || s.keyless_account_id || s.keyless_role_name) {

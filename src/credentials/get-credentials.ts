@@ -7,7 +7,10 @@ import type {CredentialDeps} from './credential-deps.js'
 import {credentialKey} from './credential-key.js'
 import {credentialSpec, maxChainDepth} from './credential-spec.js'
 import type {AwsCredentials} from './credential-types.js'
+import {sessionTokenProvider, type LongLivedKey} from './session-token-provider.js'
 import {ssoRoleProvider} from './sso-role-provider.js'
+import {readUserKey} from './user-key.js'
+import {storeKeys} from '../store/keys.js'
 
 /** Waiting callers may sit behind a browser login; the device code lives 10 minutes at most. */
 const lockTimeoutMs = 15 * 60 * 1000
@@ -36,8 +39,8 @@ export function credentialProvider(profile: ResolvedProfile, deps: CredentialDep
     const {accessKeyId, secretAccessKey, sessionToken} = profile
     return async () => ({accessKeyId, secretAccessKey, sessionToken: sessionToken ?? '', expiresAt: Number.POSITIVE_INFINITY})
   }
-  if (profile.settings.mfa_serial) {
-    throw new UsageError(`Profile "${profile.name}" sets mfa_serial; keyless does not support MFA-protected roles.`, 'Remove mfa_serial or use the AWS CLI for this profile.')
+  if (profile.kind === 'sso' && profile.settings.mfa_serial) {
+    throw new UsageError(`Profile "${profile.name}" sets mfa_serial on an Identity Center role, which has no MFA of its own.`, 'Remove mfa_serial (Identity Center asks for MFA at sign-in).')
   }
   const lock: LockRunner = deps.lock ?? ((name, fn) => withLock(name, fn, {dir: deps.paths.lockDir, timeoutMs: lockTimeoutMs}))
   const options = {
@@ -48,9 +51,49 @@ export function credentialProvider(profile: ResolvedProfile, deps: CredentialDep
     warn: (message: string) => deps.stderr.write(`keyless: ${message}\n`),
   }
   if (profile.kind === 'sso') return cached(ssoRoleProvider(profile, deps), options)
+  if (profile.kind === 'stored-key') {
+    const mfa = profile.mfaSerial ? {serial: profile.mfaSerial, mfaProcess: profile.settings.mfa_process} : undefined
+    return cached(sessionTokenProvider({profile: profile.name, key: storedKey(profile.keyName, profile.name, deps), mfa, durationSeconds: profile.durationSeconds, region: profile.region ?? 'us-east-1'}, deps), options)
+  }
   const region = profile.region ?? regionOf(profile.source) ?? 'us-east-1'
-  const source = credentialProvider(profile.source, deps, depth + 1)
+  const source = profile.mfaSerial ? mfaSessionSource(profile, deps, lock) : credentialProvider(profile.source, deps, depth + 1)
   return cached(assumeRoleProvider({profile, source, region}, deps), options)
+}
+
+function storedKey(keyName: string, profile: string, deps: CredentialDeps): () => Promise<LongLivedKey> {
+  return async () => {
+    const item = await readUserKey(deps.store, keyName, profile)
+    return {accessKeyId: item.accessKeyId, secretAccessKey: item.secretAccessKey}
+  }
+}
+
+/**
+ * The source of a role chain with mfa_serial: an MFA-backed GetSessionToken session of the source's
+ * long-lived key (stored or static), cached like any credential. AWS counts AssumeRole from it as
+ * role chaining: at most one hour (assumeRoleProvider says so when more is asked).
+ */
+function mfaSessionSource(profile: Extract<ResolvedProfile, {kind: 'chain'}>, deps: CredentialDeps, lock: LockRunner): CredentialProvider {
+  const source = profile.source
+  if (source.kind !== 'stored-key' && source.kind !== 'static') {
+    throw new UsageError(
+      `Profile "${profile.name}" sets mfa_serial, but its source_profile "${source.name}" is not an IAM user key.`,
+      'mfa_serial applies to a role assumed from an IAM user key (keyless_stored_key); remove it here.',
+    )
+  }
+  const serial = profile.mfaSerial!
+  const mfaProcess = profile.settings.mfa_process ?? source.settings.mfa_process
+  const key = source.kind === 'stored-key'
+    ? storedKey(source.keyName, source.name, deps)
+    : async () => ({accessKeyId: source.accessKeyId, secretAccessKey: source.secretAccessKey})
+  const name = source.kind === 'stored-key' ? source.keyName : `static-${source.accessKeyId}`
+  const duration = source.kind === 'stored-key' ? source.durationSeconds : undefined
+  return cached(sessionTokenProvider({profile: profile.name, key, mfa: {serial, mfaProcess}, durationSeconds: duration, region: source.region ?? 'us-east-1'}, deps), {
+    store: deps.store,
+    key: storeKeys.userSession(name, true),
+    now: deps.now,
+    lock,
+    warn: (message: string) => deps.stderr.write(`keyless: ${message}\n`),
+  })
 }
 
 function regionOf(profile: ResolvedProfile): string | undefined {

@@ -368,6 +368,9 @@ async function conversation(socket: Socket, uid: number, attributes: Record<stri
     path: SERVICE_PATH, interface: SERVICE, member: 'SearchItems', destination: SECRETS,
     signature: 'a{ss}', body: [Object.entries(attributes)],
   })
+  // When the bus drops the connection, every pending reply rejects: the ones not awaited yet must not
+  // become unhandled rejections (they crash the process instead of falling back to the full path).
+  for (const pending of [session, search]) pending.catch(() => undefined)
   await hello
   const sessionPath = (await session).body[1] as string
   const [unlocked, locked] = (await search).body as [string[], string[]]

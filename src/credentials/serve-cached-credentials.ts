@@ -36,7 +36,9 @@ export async function serveCachedCredentials(argv: string[], env: NodeJS.Process
     const key =
       spec.kind === 'sso'
         ? storeKeys.role(spec.session, spec.accountId, spec.roleName)
-        : (await import('./credential-key.js')).credentialKey(spec)
+        : spec.kind === 'stored-key'
+          ? storeKeys.userSession(spec.keyName, spec.mfaSerial !== undefined)
+          : (await import('./credential-key.js')).credentialKey(spec)
     if (key === undefined) return false
     // A file store without its passphrase in the environment would prompt: the full path does that.
     if (env.KEYLESS_STORE?.trim() === 'file' && !env.KEYLESS_FILE_PASSPHRASE) return false

@@ -11,4 +11,10 @@ export const storeKeys = {
   chainPrefix: (session: string) => `chain/${session}/`,
   /** Long-lived key material moved off disk by `audit --fix`. */
   audit: (profile: string) => `audit/${profile}`,
+  /** An IAM user's long-lived key kept by `audit --fix --keep` (`keyless_stored_key = NAME`); never handed out. */
+  userKey: (name: string) => `user-key/${name}`,
+  /** The GetSessionToken credentials of a stored key, with or without MFA. */
+  userSession: (name: string, mfa: boolean) => `user-session/${name}/${mfa ? 'mfa' : 'plain'}`,
+  /** Prefix of every session of a stored key. */
+  userSessionPrefix: (name: string) => `user-session/${name}/`,
 } as const

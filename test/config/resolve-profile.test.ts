@@ -99,11 +99,8 @@ describe('resolveProfile', () => {
     expect(error.message).to.equal('Profile chain has a cycle: cycle-a -> cycle-b -> cycle-c -> cycle-a.')
   })
 
-  it('refuses mfa_serial and credential_source as not supported', () => {
-    const mfa = thrown(() => resolveProfile(config, 'with-mfa'))
-    expect(mfa).to.not.be.instanceOf(UsageError)
-    expect(mfa.code).to.equal('NotSupported')
-    expect(mfa.message).to.match(/mfa_serial.*not supported/)
+  it('keeps mfa_serial of a role chain (getCredentials decides what it may chain from); refuses credential_source', () => {
+    expect(resolveProfile(config, 'with-mfa')).to.deep.include({kind: 'chain', mfaSerial: 'arn:aws:iam::111111111111:mfa/alice'})
     const source = thrown(() => resolveProfile(config, 'with-credential-source'))
     expect(source.code).to.equal('NotSupported')
     expect(source.message).to.include('credential_source')

@@ -67,6 +67,26 @@ keyless_session = corp
 keyless_account_id = 111111111111
 keyless_role_name = ReadOnly
 mfa_serial = arn:aws:iam::111111111111:mfa/me
+[profile kept]
+keyless_stored_key = kept
+credential_process = keyless credential-process --profile kept
+[profile kept-mfa]
+keyless_stored_key = kept
+mfa_serial = arn:aws:iam::111111111111:mfa/me
+duration_seconds = 129600
+[profile kept-bad-duration]
+keyless_stored_key = kept
+duration_seconds = 129601
+[profile kept-bad-name]
+keyless_stored_key = a/b
+[profile c-kept-mfa]
+role_arn = ${arn(8)}
+source_profile = kept
+mfa_serial = arn:aws:iam::111111111111:mfa/me
+[profile c-static-mfa]
+role_arn = ${arn(8)}
+source_profile = keys
+mfa_serial = arn:aws:iam::111111111111:mfa/me
 [profile c-bad-arn]
 role_arn = arn:aws:iam::12:role/x
 source_profile = k
@@ -135,9 +155,10 @@ keyless_role_name = NotSeen
 function fullSpec(config: Awaited<ReturnType<typeof loadAwsConfig>>, name: string): CredentialSpec | Error {
   try {
     const profile = resolveProfile(config, name)
-    // getCredentials also refuses mfa_serial on any hop.
+    // getCredentials also refuses mfa_serial on an Identity Center role, and on a chain whose source is not an IAM user key.
     for (let p: typeof profile | undefined = profile; p; p = p.kind === 'chain' ? p.source : undefined) {
-      if (p.kind !== 'static' && p.settings.mfa_serial) return new Error('mfa_serial')
+      if (p.kind === 'sso' && p.settings.mfa_serial) return new Error('mfa_serial on an SSO role')
+      if (p.kind === 'chain' && p.mfaSerial && p.source.kind !== 'stored-key' && p.source.kind !== 'static') return new Error('mfa_serial over an SSO source')
     }
     return credentialSpec(profile)
   } catch (error) {

@@ -172,9 +172,9 @@ describe('getCredentials', () => {
       expect(clients.sent).to.have.length(0)
     })
 
-    it('refuses mfa_serial', async () => {
+    it('refuses mfa_serial on a chain from an Identity Center role', async () => {
       const {deps} = fakeDeps()
-      const error = await rejection(getCredentials(chainProfile(ssoProfile(), {settings: {mfa_serial: 'arn:aws:iam::1:mfa/me'}}), deps))
+      const error = await rejection(getCredentials(chainProfile(ssoProfile(), {mfaSerial: 'arn:aws:iam::1:mfa/me', settings: {mfa_serial: 'arn:aws:iam::1:mfa/me'}}), deps))
       expect(error).to.be.instanceOf(UsageError)
       expect(error.message).to.include('mfa_serial')
     })
