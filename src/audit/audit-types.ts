@@ -9,7 +9,21 @@ export type KeyType = 'long-lived' | 'temporary' | 'unknown' | 'token'
 
 /** What STS said about a key (`--check`). */
 export type KeyCheck =
-  | {ok: true; account: string; arn: string; userId: string; coveredBy: string[]}
+  | {
+      ok: true
+      account: string
+      arn: string
+      userId: string
+      coveredBy: string[]
+      /** From IAM (long-lived keys): the user, the key's status and last use, and who asked. */
+      userName?: string
+      status?: 'Active' | 'Inactive' | 'Unknown'
+      lastUsed?: {date: string; service: string; region: string} | null
+      /** The profile the IAM reads went through; absent = the key itself. */
+      via?: string
+      /** The key itself was used to learn this (it counts as a use in IAM and CloudTrail). */
+      usedKeyItself?: boolean
+    }
   | {ok: false; error: string}
 
 /** One thing `keyless audit` found. Never holds a secret: key ids are masked. */

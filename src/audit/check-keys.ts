@@ -1,9 +1,15 @@
 import type {ClientFactory} from '../util/aws-clients.js'
 import type {Finding, KeyCheck, KeyMaterial} from './audit-types.js'
+import type {KeyOwner} from './key-owner.js'
 import type {MachineScan} from './scan-machine.js'
 
 export interface CheckDeps {
   clients: Pick<ClientFactory, 'sts'>
+  /**
+   * Asks IAM about a long-lived key through a keyless profile (key-owner.ts); when it fails, the
+   * check falls back to GetCallerIdentity with the key itself, and says so.
+   */
+  owner?: (key: KeyMaterial) => Promise<KeyOwner>
 }
 
 /** Region for STS when the profile names none. */
@@ -51,13 +57,22 @@ export async function checkKeys(scan: MachineScan, deps: CheckDeps): Promise<voi
   const check = (key: KeyMaterial): Promise<KeyCheck> => {
     const cached = byKeyId.get(key.accessKeyId)
     if (cached) return cached
-    const pending = callerIdentity(key, deps).then(
-      (id): KeyCheck => ({ok: true, ...id, coveredBy: coveringProfiles(id.account, scan.configProfiles)}),
+    const viaIam = async (): Promise<KeyCheck> => {
+      const o = await deps.owner!(key)
+      return {
+        ok: true, account: o.account, arn: `arn:aws:iam::${o.account}:user/${o.userName}`, userId: '', coveredBy: o.coveredBy,
+        userName: o.userName, status: o.status, lastUsed: o.lastUsed ?? null, ...(o.via ? {via: o.via} : {}), usedKeyItself: o.usedKeyItself,
+      }
+    }
+    const longLived = key.accessKeyId.startsWith('AKIA') && !key.sessionToken
+    const direct = () => callerIdentity(key, deps).then(
+      (id): KeyCheck => ({ok: true, ...id, coveredBy: coveringProfiles(id.account, scan.configProfiles), usedKeyItself: true}),
       (error: Error & {name?: string}): KeyCheck => {
         const message = `${error.name && error.name !== 'Error' ? `${error.name}: ` : ''}${error.message || 'no answer'}`
         return {ok: false, error: redact(message.split('\n')[0], key)}
       },
     )
+    const pending = longLived && deps.owner ? viaIam().catch(direct) : direct()
     byKeyId.set(key.accessKeyId, pending)
     return pending
   }

@@ -46,6 +46,11 @@ export function formatFinding(f: Finding, now: number, color: boolean): string {
     if (f.check.ok) {
       const covered = f.check.coveredBy.length > 0 ? `covered by keyless profile ${f.check.coveredBy.join(', ')}` : 'no keyless profile covers this account yet'
       lines.push(`${pad}account ${f.check.account}  ${f.check.arn}  (${covered})`)
+      if (f.check.status) {
+        const used = f.check.lastUsed ? `last used ${f.check.lastUsed.date} (${f.check.lastUsed.service}, ${f.check.lastUsed.region})` : 'never used'
+        lines.push(`${pad}key ${f.check.status}, ${used}; asked IAM through ${f.check.via ? `profile ${f.check.via}` : 'the key itself'}`)
+      }
+      if (f.check.usedKeyItself) lines.push(`${pad}note: no keyless profile could ask for this key, so the key itself was used (this shows as its last use in IAM and CloudTrail)`)
     } else {
       lines.push(`${pad}STS check failed: ${f.check.error}`)
     }

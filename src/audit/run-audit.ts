@@ -20,7 +20,7 @@ export async function runAudit(input: AuditInput, deps: AuditDeps): Promise<Audi
   const scan = await scanMachine(deps)
   if (input.check) {
     if (!deps.clients) throw new Error('runAudit --check needs deps.clients')
-    await checkKeys(scan, {clients: deps.clients})
+    await checkKeys(scan, {clients: deps.clients, ...(deps.owner ? {owner: deps.owner} : {})})
   }
   return {findings: scan.findings, summary: summarize(scan.findings), scanned: scan.scanned}
 }

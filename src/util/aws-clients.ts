@@ -1,6 +1,7 @@
 import type {SSOOIDCClient} from '@aws-sdk/client-sso-oidc'
 import type {SSOClient} from '@aws-sdk/client-sso'
 import type {STSClient} from '@aws-sdk/client-sts'
+import type {IAMClient} from '@aws-sdk/client-iam'
 
 /** Static credentials an STS client signs with. */
 export interface SigningCredentials {
@@ -18,6 +19,8 @@ export interface ClientFactory {
   oidc(region: string): Promise<SSOOIDCClient>
   portal(region: string): Promise<SSOClient>
   sts(region: string, credentials: SigningCredentials): Promise<STSClient>
+  /** IAM (a global service: signed in us-east-1; AWS_ENDPOINT_URL_IAM points it elsewhere). */
+  iam(credentials: SigningCredentials): Promise<IAMClient>
 }
 
 export interface ClientOptions {
@@ -49,6 +52,11 @@ export function createClientFactory(options: ClientOptions = {}): ClientFactory 
       const {STSClient} = await import('@aws-sdk/client-sts')
       // Credentials are always explicit: the default chain could call credential_process, i.e. us.
       return new STSClient({region, maxAttempts, credentials})
+    },
+    async iam(credentials) {
+      quietSdk()
+      const {IAMClient} = await import('@aws-sdk/client-iam')
+      return new IAMClient({region: 'us-east-1', maxAttempts, credentials})
     },
   }
 }

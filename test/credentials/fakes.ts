@@ -117,6 +117,9 @@ export function fakeClients(clock: {now: () => number}, respond?: Responder): Cl
     },
     portal: async (region) => client(region) as unknown as SSOClient,
     sts: async (region, credentials) => client(region, credentials) as unknown as STSClient,
+    iam: async () => {
+      throw new Error('no IAM in these tests')
+    },
   }
 }
 

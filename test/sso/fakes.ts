@@ -132,6 +132,9 @@ export function fakeOidc(clock: {now: () => number}) {
           return {}
         },
       }) as unknown as SSOClient,
+    iam: async () => {
+      throw new Error('fake: no IAM')
+    },
     sts: async () => {
       throw new Error('fake: no sts')
     },
