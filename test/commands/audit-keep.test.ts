@@ -130,6 +130,37 @@ describe('audit --fix --keep: a kept IAM-user key served as GetSessionToken cred
     expect(denied.stderr).to.match(new RegExp(`^keyless: AWS does not accept the key stored for profile "legacy-admin" \\(${masked}\\): it is inactive or deleted in IAM\\.`))
   })
 
+  it('rotate: a new key proven and stored, the old one deactivated, dead and deleted; the profile keeps working; two keys already: refused', async () => {
+    const old = await plant('legacy-admin', LANDING_ZONE_IAM_USERS.legacyAdmin)
+    expect((await sb.run(['audit', '--fix', '--keep', '--yes', '--profile', 'legacy-admin'], {env: {KEYLESS_BIN}})).code).to.equal(0)
+    const r = keep(await sb.run(['rotate', 'legacy-admin', '--yes', '--json']))
+    expect(r.code, r.stderr).to.equal(0)
+    const result = JSON.parse(r.stdout)
+    expect(result).to.deep.include({profile: 'legacy-admin', userName: 'legacy-admin', oldDeleted: true})
+    const keys = emulator.iamUser(LANDING_ZONE_IAM_USERS.legacyAdmin.accountId, 'legacy-admin')!.keys
+    expect(keys).to.have.length(1)
+    expect(keys[0].accessKeyId).to.not.equal(old.accessKeyId)
+    expect(keys[0].status).to.equal('Active')
+    const cp = keep(await sb.run(['credential-process', '--profile', 'legacy-admin']))
+    expect(cp.code, cp.stderr).to.equal(0)
+    const after = emulator.iamUser(LANDING_ZONE_IAM_USERS.legacyAdmin.accountId, 'legacy-admin')!.keys[0]
+    expect(after.lastUsed?.service, 'the profile now uses the new key').to.equal('sts')
+    expect(JSON.parse(cp.stdout).AccessKeyId).to.match(/^ASIA/)
+    for (const text of outputs) expect(text).to.not.include(keys[0].secretAccessKey)
+    expect(grepTree(sb.home, [keys[0].secretAccessKey, old.secretAccessKey])).to.deep.equal([])
+
+    // old-deployer has an active and an inactive key: AWS allows two, so rotate stops before any change.
+    const deployer = LANDING_ZONE_IAM_USERS.oldDeployer
+    const dKey = emulator.iamUser(deployer.accountId, deployer.userName)!.keys[0]
+    await writeFile(sb.credentialsFile, `[deployer]\naws_access_key_id = ${dKey.accessKeyId}\naws_secret_access_key = ${dKey.secretAccessKey}\n`)
+    expect((await sb.run(['audit', '--fix', '--keep', '--yes', '--profile', 'deployer'], {env: {KEYLESS_BIN}})).code).to.equal(0)
+    const two = await sb.run(['rotate', 'deployer', '--yes'])
+    expect(two.code).to.equal(2)
+    expect(two.stderr).to.match(/IAM user old-deployer already has two access keys \(AKIA\*{4}\w{4} \(Active\), AKIA\*{4}\w{4} \(Inactive\)\); AWS allows two/)
+    expect(emulator.iamUser(deployer.accountId, deployer.userName)!.keys).to.have.length(2)
+    expect(emulator.count('CreateAccessKey')).to.equal(1)
+  })
+
   describe('MFA (jane.legacy: MFA required)', () => {
     const jane = LANDING_ZONE_IAM_USERS.janeLegacy
 
