@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
 import {createAppDeps} from '../cli/command-deps.js'
+import {flowFlag, flowOf} from '../cli/shared-flags.js'
 import {loginSession, type LoginResult} from '../sso/login-session.js'
 
 export default class Login extends BaseCommand {
@@ -20,14 +21,14 @@ The sign-in URL and code are shown on stderr; the browser opens through $BROWSER
 
   static override flags = {
     session: Flags.string({char: 's', description: 'sso-session name (default: the only one configured)', env: 'KEYLESS_SESSION'}),
-    flow: Flags.string({description: 'sign-in flow', options: ['device', 'pkce'], default: 'device'}),
+    flow: flowFlag,
     'no-browser': Flags.boolean({description: 'only print the sign-in URL, do not open a browser'}),
     force: Flags.boolean({char: 'f', description: 'sign in again even with a valid token'}),
   }
 
   async run(): Promise<LoginResult> {
     const {flags} = await this.parse(Login)
-    const flow = flags.flow === 'pkce' ? 'pkce' : 'device'
+    const flow = flowOf(flags.flow)
     const deps = await createAppDeps({noBrowser: flags['no-browser'], flow})
     return loginSession({session: flags.session, flow, noBrowser: flags['no-browser'], force: flags.force}, deps)
   }

@@ -1,3 +1,5 @@
+import type {LoginFlow} from './stored-items.js'
+
 /** An `[sso-session NAME]` (or a legacy profile's sso_start_url), as the sign-in code needs it. */
 export interface SsoSession {
   /** The sso-session name; for a legacy profile without one, `legacy-<hash of start URL>`. */
@@ -6,6 +8,8 @@ export interface SsoSession {
   region: string
   /** e.g. ['sso:account:access'] */
   scopes: string[]
+  /** `keyless_login_flow`: how a sign-in of this session goes when no --flow is given (default device). */
+  loginFlow?: LoginFlow
 }
 
 /** A bearer token for the portal, as the rest of keyless uses it. */
