@@ -1,5 +1,19 @@
-import type {SsoSession} from '../sso/session-types.js'
 import type {SessionTag} from './session-tags.js'
+
+/** An `[sso-session NAME]` (or a legacy profile's sso_start_url), as the sign-in code needs it. */
+export interface SsoSession {
+  /** The sso-session name; for a legacy profile without one, `legacy-<hash of start URL>`. */
+  name: string
+  startUrl: string
+  region: string
+  /** e.g. ['sso:account:access'] */
+  scopes: string[]
+  /** `keyless_login_flow`: how a sign-in of this session goes when no --flow is given (default device). */
+  loginFlow?: LoginFlow
+}
+
+/** The two sign-in flows: OAuth device authorization, or authorization code + PKCE. */
+export type LoginFlow = 'device' | 'pkce'
 
 /** A profile from the AWS config, resolved to what keyless needs to produce its credentials. */
 export type ResolvedProfile = SsoRoleProfile | ChainedRoleProfile | StaticKeyProfile | EnvironmentKeyProfile

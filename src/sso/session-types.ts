@@ -1,16 +1,4 @@
-import type {LoginFlow} from './stored-items.js'
-
-/** An `[sso-session NAME]` (or a legacy profile's sso_start_url), as the sign-in code needs it. */
-export interface SsoSession {
-  /** The sso-session name; for a legacy profile without one, `legacy-<hash of start URL>`. */
-  name: string
-  startUrl: string
-  region: string
-  /** e.g. ['sso:account:access'] */
-  scopes: string[]
-  /** `keyless_login_flow`: how a sign-in of this session goes when no --flow is given (default device). */
-  loginFlow?: LoginFlow
-}
+import type {SsoSession} from '../config/profile-types.js'
 
 /** A bearer token for the portal, as the rest of keyless uses it. */
 export interface AccessToken {
