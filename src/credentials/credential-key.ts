@@ -5,8 +5,8 @@ import type {CredentialSpec} from './credential-spec.js'
 /**
  * The secret-store key of a profile's cached credentials; undefined for static keys (never cached).
  * A chain is filed under the sso-session it starts from (`chain/<session>/<digest>`, or
- * `chain/static/<digest>` for a chain from access keys), so a logout can remove it with the rest
- * of the session. A stored key's session is `user-session/<name>/<mfa|plain>`.
+ * `chain/static/<digest>` for a chain from access keys or credential_source = Environment), so a logout can remove it with the rest
+ * of the session.
  */
 export function credentialKey(spec: CredentialSpec): string | undefined {
   switch (spec.kind) {
@@ -17,6 +17,7 @@ export function credentialKey(spec: CredentialSpec): string | undefined {
     case 'stored-key':
       return storeKeys.userSession(spec.keyName, spec.mfaSerial !== undefined)
     case 'static':
+    case 'environment':
       return undefined
   }
 }

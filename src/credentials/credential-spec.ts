@@ -11,6 +11,8 @@ export type CredentialSpec =
   | {kind: 'static'; accessKeyId: string}
   /** GetSessionToken with the stored key `keyName` (with MFA when mfaSerial is set). */
   | {kind: 'stored-key'; keyName: string; mfaSerial?: string}
+  /** credential_source = Environment: the key id of AWS_ACCESS_KEY_ID ('' when unset). */
+  | {kind: 'environment'; accessKeyId: string}
   | {
       kind: 'chain'
       roleArn: string
@@ -19,13 +21,18 @@ export type CredentialSpec =
       durationSeconds?: number
       /** The role is assumed from an MFA-backed session of the source key. */
       mfaSerial?: string
+      sourceIdentity?: string
+      /** [key, value] in the order written. */
+      sessionTags?: Array<[string, string]>
+      transitiveTagKeys?: string[]
       source: CredentialSpec
     }
 
 /** Deeper than this is certainly a cycle (the config layer refuses cycles; this guards any other caller). */
 export const maxChainDepth = 16
 
-export function credentialSpec(profile: ResolvedProfile, depth = 0): CredentialSpec {
+/** `env` gives the key id of a credential_source = Environment chain (its credentials depend on it). */
+export function credentialSpec(profile: ResolvedProfile, env: NodeJS.ProcessEnv = {}, depth = 0): CredentialSpec {
   if (depth > maxChainDepth) {
     throw new UsageError(`Profile "${profile.name}": the source_profile chain is deeper than ${maxChainDepth} hops.`, 'Check source_profile for a cycle.')
   }
@@ -36,6 +43,8 @@ export function credentialSpec(profile: ResolvedProfile, depth = 0): CredentialS
       return {kind: 'static', accessKeyId: profile.accessKeyId}
     case 'stored-key':
       return {kind: 'stored-key', keyName: profile.keyName, ...(profile.mfaSerial ? {mfaSerial: profile.mfaSerial} : {})}
+    case 'environment':
+      return {kind: 'environment', accessKeyId: env.AWS_ACCESS_KEY_ID?.trim() ?? ''}
     case 'chain':
       return {
         kind: 'chain',
@@ -44,7 +53,10 @@ export function credentialSpec(profile: ResolvedProfile, depth = 0): CredentialS
         ...(profile.roleSessionName === undefined ? {} : {roleSessionName: profile.roleSessionName}),
         ...(profile.durationSeconds === undefined ? {} : {durationSeconds: profile.durationSeconds}),
         ...(profile.mfaSerial ? {mfaSerial: profile.mfaSerial} : {}),
-        source: credentialSpec(profile.source, depth + 1),
+        ...(profile.sourceIdentity === undefined ? {} : {sourceIdentity: profile.sourceIdentity}),
+        ...(profile.sessionTags === undefined ? {} : {sessionTags: profile.sessionTags.map((t): [string, string] => [t.key, t.value])}),
+        ...(profile.transitiveTagKeys === undefined ? {} : {transitiveTagKeys: profile.transitiveTagKeys}),
+        source: credentialSpec(profile.source, env, depth + 1),
       }
   }
 }

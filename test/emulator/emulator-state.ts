@@ -86,6 +86,27 @@ export interface Principal {
   userName?: string
 }
 
+/** What an AssumeRole session carries on into role chaining: its source identity and transitive tags. */
+export interface SessionContext {
+  sourceIdentity?: string
+  /** Every session tag of the session (request tags + inherited transitive ones). */
+  tags: Record<string, string>
+  /** Keys of `tags` that pass on to sessions this one assumes. */
+  transitiveTagKeys: string[]
+}
+
+/** One accepted AssumeRole, as the control API reports it (what arrived, and what the session got). */
+export interface AssumeRoleRecord {
+  roleArn: string
+  roleSessionName: string
+  callerArn: string
+  externalId?: string
+  /** The request's SourceIdentity, Tags and TransitiveTagKeys as they arrived. */
+  request: {sourceIdentity?: string; tags: Array<{key: string; value: string}>; transitiveTagKeys: string[]}
+  /** The new session's context (with what it inherited from the caller). */
+  session: SessionContext
+}
+
 export interface IssuedCredential {
   accessKeyId: string
   secretAccessKey: string
@@ -95,6 +116,8 @@ export interface IssuedCredential {
   principal: Principal
   /** The session was created with a valid MFA code (aws:MultiFactorAuthPresent). */
   mfa?: boolean
+  /** AssumeRole sessions: source identity and session tags. */
+  session?: SessionContext
 }
 
 /** A virtual MFA device: RFC 6238 TOTP (SHA-1, 6 digits, 30 s) over `seed`. */
@@ -156,6 +179,8 @@ export interface EmulatorState {
   iamKeys: Map<string, IamAccessKey>
   /** Every access key id ever issued (temporary or long-lived) -> its account, for GetAccessKeyInfo. */
   keyAccounts: Map<string, string>
+  /** Every accepted AssumeRole, oldest first. */
+  assumeRoles: AssumeRoleRecord[]
 }
 
 export function createEmulatorState(org: Organization, now: () => number): EmulatorState {
@@ -177,5 +202,6 @@ export function createEmulatorState(org: Organization, now: () => number): Emula
     iamUsers: new Map(),
     iamKeys: new Map(),
     keyAccounts: new Map(),
+    assumeRoles: [],
   }
 }

@@ -1,6 +1,6 @@
 import {createServer, type IncomingMessage, type ServerResponse} from 'node:http'
 import type {AddressInfo} from 'node:net'
-import {createEmulatorState, type EmulatorState, type Lifetimes} from './emulator-state.js'
+import {createEmulatorState, type AssumeRoleRecord, type EmulatorState, type Lifetimes} from './emulator-state.js'
 import {FaultInjector, type Fault} from './fault-injector.js'
 import {federationOperation, federationService} from './federation-service.js'
 import {authorize, createToken, createTokenGrant, deviceApproval, registerClient, startDeviceAuthorization} from './oidc-service.js'
@@ -13,7 +13,7 @@ import {IAM_NAMESPACE, wire} from './wire.js'
 
 export type {Fault} from './fault-injector.js'
 export type {IamUserView} from './iam-users.js'
-export type {Lifetimes} from './emulator-state.js'
+export type {AssumeRoleRecord, Lifetimes} from './emulator-state.js'
 export type {Organization} from './organization.js'
 
 export interface EmulatorOptions {
@@ -52,6 +52,8 @@ export interface Emulator {
    * device's serial and base32 seed, so tests can compute TOTP codes like an authenticator app.
    */
   iamUser(accountId: string, userName: string): IamUserView | undefined
+  /** Every accepted AssumeRole (role, session name, source identity, session tags as they arrived and as the session got them), oldest first. */
+  assumeRoleCalls(): AssumeRoleRecord[]
   close(): Promise<void>
 }
 
@@ -118,6 +120,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     createUserAccessKey: (accountId, userName) => createUserAccessKey(state, accountId, userName),
     iamUser: (accountId, userName) => iamUserView(state, accountId, userName),
+    assumeRoleCalls: () => structuredClone(state.assumeRoles),
     close: async () => {
       for (const t of timers) clearTimeout(t)
       timers.clear()
