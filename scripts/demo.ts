@@ -5,6 +5,7 @@ import {spawn} from 'node:child_process'
 import {chmod, mkdir, readFile, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {startEmulator} from '../test/emulator/emulator.js'
+import {LANDING_ZONE_IAM_USERS} from '../test/emulator/organization.js'
 import {createSandbox, CLI_ENTRY, type Sandbox} from '../test/helpers/sandbox.js'
 
 const AWS = '/usr/bin/aws'
@@ -94,23 +95,34 @@ try {
   for (const step of later) await runStep(sandbox, step, secrets)
   process.stdout.write(`\n${dim(`portal GetRoleCredentials calls so far: ${emulator.count('GetRoleCredentials')} (one per role; the rest came from the cache)`)}\n`)
 
-  // Keys off the laptop: plant an old IAM user key, find it, move it into the keychain, and
-  // point the old profile name at keyless.
-  const oldKey = emulator.createUserAccessKey(emulator.org.accounts[0].accountId, 'legacy-admin')
+  // Keys off the laptop: the landing zone's legacy-admin IAM user (workload-dev) has an old key in
+  // ~/.aws/credentials. Find it, see who owns it and when it was last used, retire it in IAM
+  // (deactivated, proven dead), and keep the profile name working through Identity Center.
+  const dev = LANDING_ZONE_IAM_USERS.legacyAdmin
+  const oldKey = emulator.iamUser(dev.accountId, dev.userName)!.keys[0]
   secrets.push(oldKey.secretAccessKey)
   await mkdir(join(sandbox.home, '.aws'), {recursive: true})
   await writeFile(sandbox.credentialsFile, `# created by hand in 2019\n[legacy-admin]\naws_access_key_id = ${oldKey.accessKeyId}\naws_secret_access_key = ${oldKey.secretAccessKey}\nregion = ${region}\n`, {mode: 0o600})
   process.stdout.write(`\n${bold('# A long-lived IAM user key is planted in ~/.aws/credentials (profile legacy-admin)')}\n`)
   const audit: Step[] = [
     {title: 'Find long-lived keys on this machine (exit 1: something found)', argv: k('audit'), shown: 'keyless audit', allowFailure: true},
-    {title: 'Move the key into the keychain and point the profile at keyless', argv: k('audit', '--fix', '--yes', '--profile', 'legacy-admin', '--replace-with', profile), shown: `keyless audit --fix --yes --profile legacy-admin --replace-with ${profile}`},
+    {title: 'Whose key, its last use, and which keyless profile covers the account (asked through that profile, not with the key)', argv: k('audit', '--check'), shown: 'keyless audit --check', allowFailure: true},
+    {title: 'Retire it: deactivate in IAM, prove it dead, take it out of the file, keep the profile name through Identity Center', argv: k('audit', '--retire', '--yes', '--profile', 'legacy-admin', '--replace-with', profile), shown: `keyless audit --retire --yes --profile legacy-admin --replace-with ${profile}`},
     {title: 'Nothing long-lived left', argv: k('audit'), shown: 'keyless audit'},
     {title: 'Scripts that say --profile legacy-admin keep working, with temporary credentials', argv: [AWS, 'sts', 'get-caller-identity', '--profile', 'legacy-admin', '--endpoint-url', url, '--query', 'Arn', '--output', 'text', '--no-cli-pager'], shown: 'aws sts get-caller-identity --profile legacy-admin --query Arn'},
+    {
+      title: 'The old key is dead wherever it may still be copied (InvalidClientTokenId)',
+      argv: [AWS, 'sts', 'get-caller-identity', '--endpoint-url', url, '--region', region, '--no-cli-pager'],
+      env: {AWS_ACCESS_KEY_ID: oldKey.accessKeyId, AWS_SECRET_ACCESS_KEY: oldKey.secretAccessKey, AWS_PROFILE: undefined, AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null'},
+      shown: 'AWS_ACCESS_KEY_ID=AKIA… AWS_SECRET_ACCESS_KEY=… aws sts get-caller-identity',
+      allowFailure: true,
+    },
   ]
   for (const step of audit) await runStep(sandbox, step, secrets)
   const left = (await readFile(sandbox.credentialsFile, 'utf8')).includes(oldKey.secretAccessKey)
-  process.stdout.write(`\nsecret key still in ~/.aws/credentials: ${left ? 'YES (unexpected)' : 'no'}\n`)
-  if (left) failed = true
+  const status = emulator.iamUser(dev.accountId, dev.userName)!.keys.find((k) => k.accessKeyId === oldKey.accessKeyId)?.status
+  process.stdout.write(`\nsecret key still in ~/.aws/credentials: ${left ? 'YES (unexpected)' : 'no'}; the key in IAM: ${status}\n`)
+  if (left || status !== 'Inactive') failed = true
   process.stdout.write(`\n${bold('demo complete')}\n`)
 } catch (error) {
   failed = true

@@ -82,7 +82,7 @@ export async function checkKeys(scan: MachineScan, deps: CheckDeps): Promise<voi
       if (!key) return
       finding.check = await check(key)
       if (finding.check.ok && finding.check.coveredBy.length > 0 && finding.fixable && finding.kind === 'aws-file') {
-        finding.advice = `keyless already covers account ${finding.check.account}: \`keyless audit --fix --profile ${finding.profile} --replace-with ${finding.check.coveredBy[0]}\`, then deactivate the key in IAM.`
+        finding.advice = `keyless already covers account ${finding.check.account}: retire the key with \`keyless audit --retire --profile ${finding.profile} --replace-with ${finding.check.coveredBy[0]}\` (deactivated in IAM, proven dead, out of the files).`
       }
     }),
   )
