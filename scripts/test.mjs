@@ -139,7 +139,7 @@ function runJob(job, {stream, children}) {
   env.KEYLESS_KEYCHAIN_SERVICE = `keyless-test-${randomBytes(4).toString('hex')}`
   // Unit tests are in-process: no Secret Service for them (one that needs it is an e2e test).
   if (job.layer === 'unit') delete env.DBUS_SESSION_BUS_ADDRESS
-  const args = [mochaBin, '--color', '--reporter', join(root, 'scripts', 'stats-reporter.cjs'), '--reporter-option', `statsFile=${statsFile}`, ...mochaArgs, ...job.files]
+  const args = [mochaBin, '--color', '--reporter', join(root, 'scripts', 'stats-reporter.mjs'), '--reporter-option', `statsFile=${statsFile}`, ...mochaArgs, ...job.files]
   const started = Date.now()
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, {cwd: root, env, stdio: ['ignore', stream ? 'inherit' : 'pipe', stream ? 'inherit' : 'pipe']})
