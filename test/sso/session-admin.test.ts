@@ -33,12 +33,12 @@ describe('sso session administration (configure, logout, status)', () => {
     const f = fakeDeps({home})
     await deviceLogin(session, {}, f.deps).then((t) => writeToken(f.store, 'corp', t))
     const creds = (n: number, expiresAt: number) => serializeCredentials({accessKeyId: `ASIA${n}`, secretAccessKey: 'sk-SECRET', sessionToken: 'st-SECRET', expiresAt})
-    await f.store.set(storeKeys.role('corp', '111111111111', 'Admin'), creds(1, f.clock.t + 50 * 60_000))
-    await f.store.set(storeKeys.role('corp', '222222222222', 'Read'), creds(2, f.clock.t + 20 * 60_000))
-    await f.store.set(storeKeys.role('corp', '333333333333', 'Old'), creds(3, f.clock.t - 1))
-    await f.store.set(storeKeys.role('lab', '444444444444', 'Dev'), creds(4, f.clock.t + 60 * 60_000))
-    await f.store.set(storeKeys.chain('corp', 'c0ffee'), creds(5, f.clock.t + 30 * 60_000))
-    await f.store.set(storeKeys.chain('lab', 'beef'), creds(6, f.clock.t + 30 * 60_000))
+    await f.store.set(storeKeys.role('corp', '111111111111', 'Admin'), creds(1, f.clock.now() + 50 * 60_000))
+    await f.store.set(storeKeys.role('corp', '222222222222', 'Read'), creds(2, f.clock.now() + 20 * 60_000))
+    await f.store.set(storeKeys.role('corp', '333333333333', 'Old'), creds(3, f.clock.now() - 1))
+    await f.store.set(storeKeys.role('lab', '444444444444', 'Dev'), creds(4, f.clock.now() + 60 * 60_000))
+    await f.store.set(storeKeys.chain('corp', 'c0ffee'), creds(5, f.clock.now() + 30 * 60_000))
+    await f.store.set(storeKeys.chain('lab', 'beef'), creds(6, f.clock.now() + 30 * 60_000))
     await f.store.set(storeKeys.token('corp-other'), '{"other": true}')
     return f
   }
@@ -49,9 +49,9 @@ describe('sso session administration (configure, logout, status)', () => {
       const result = await sessionStatus({nodeVersion: 'v22.1.0'}, f.deps)
       const corp = result.sessions.find((s) => s.session === 'corp')!
       expect(corp).to.deep.include({configured: true, startUrl: session.startUrl, region: session.region})
-      expect(corp.token).to.deep.equal({state: 'valid', expiresAt: new Date(f.clock.t + 3600_000).toISOString(), secondsLeft: 3600, refreshable: true})
+      expect(corp.token).to.deep.equal({state: 'valid', expiresAt: new Date(f.clock.now() + 3600_000).toISOString(), secondsLeft: 3600, refreshable: true})
       expect(corp.registration.secondsLeft).to.equal(90 * 24 * 3600 - 5)
-      expect(corp.roleCredentials).to.deep.include({count: 3, expired: 1, soonestExpiry: new Date(f.clock.t + 20 * 60_000).toISOString(), soonestSecondsLeft: 1200})
+      expect(corp.roleCredentials).to.deep.include({count: 3, expired: 1, soonestExpiry: new Date(f.clock.now() + 20 * 60_000).toISOString(), soonestSecondsLeft: 1200})
       const lab = result.sessions.find((s) => s.session === 'lab')!
       expect(lab.token).to.deep.equal({state: 'none', refreshable: false})
       expect(lab.roleCredentials.count).to.equal(2)
@@ -65,7 +65,7 @@ describe('sso session administration (configure, logout, status)', () => {
     it('lists each cached credential with account name, role and time left, and marks guarded ones [PROD] (text and --json)', async () => {
       const f = await signedIn()
       // Account names from the non-secret account cache; a synced profile for the dev role; a chain marked production.
-      await writeAssignmentCache(f.deps.paths.cacheDir, session, f.clock.t - 5 * 3600_000, [
+      await writeAssignmentCache(f.deps.paths.cacheDir, session, f.clock.now() - 5 * 3600_000, [
         {accountId: '111111111111', accountName: 'workload-prod', roles: ['Admin']},
         {accountId: '222222222222', accountName: 'workload-dev', roles: ['Read']},
       ])
@@ -78,12 +78,12 @@ describe('sso session administration (configure, logout, status)', () => {
       const config = await loadAwsConfig(f.deps.paths)
       const releaseKey = credentialKey(credentialSpec(resolveProfile(config, 'release')))!
       expect(releaseKey).to.match(/^chain\/corp\//)
-      await f.store.set(releaseKey, serializeCredentials({accessKeyId: 'ASIA7', secretAccessKey: 'sk-SECRET', sessionToken: 'st-SECRET', expiresAt: f.clock.t + 40 * 60_000}))
+      await f.store.set(releaseKey, serializeCredentials({accessKeyId: 'ASIA7', secretAccessKey: 'sk-SECRET', sessionToken: 'st-SECRET', expiresAt: f.clock.now() + 40 * 60_000}))
       await f.store.set(storeKeys.role('corp', '999999999999', 'Broken'), '{"accessKeyId": "ASIA9", "expiresAt": 1}')
 
       const result = await sessionStatus({nodeVersion: 'v22.1.0'}, f.deps)
       const corp = result.sessions.find((s) => s.session === 'corp')!
-      const at = (minutes: number) => ({expiresAt: new Date(f.clock.t + minutes * 60_000).toISOString(), secondsLeft: minutes * 60})
+      const at = (minutes: number) => ({expiresAt: new Date(f.clock.now() + minutes * 60_000).toISOString(), secondsLeft: minutes * 60})
       expect(corp.roleCredentials.items).to.deep.equal([
         {kind: 'role', accountId: '222222222222', accountName: 'workload-dev', roleName: 'Read', profiles: ['app'], guarded: false, ...at(20)},
         {kind: 'role', accountId: '111111111111', accountName: 'workload-prod', roleName: 'Admin', profiles: [], guarded: true, ...at(50)},
@@ -118,7 +118,7 @@ describe('sso session administration (configure, logout, status)', () => {
 
     it('a serving profile decides: a *prod* profile name guards a role, keyless_environment = dev unguards a prod-named account', async () => {
       const f = await signedIn()
-      await writeAssignmentCache(f.deps.paths.cacheDir, session, f.clock.t, [{accountId: '111111111111', accountName: 'workload-prod', roles: ['Admin']}])
+      await writeAssignmentCache(f.deps.paths.cacheDir, session, f.clock.now(), [{accountId: '111111111111', accountName: 'workload-prod', roles: ['Admin']}])
       await writeFile(
         join(home, '.aws', 'config'),
         `${CONFIG}\n[profile prod-reader]\nkeyless_session = corp\nkeyless_account_id = 222222222222\nkeyless_role_name = Read\n\n` +
@@ -133,10 +133,10 @@ describe('sso session administration (configure, logout, status)', () => {
 
     it('says expiring and expired, and notes an old Node once', async () => {
       const f = await signedIn()
-      f.clock.t += 50 * 60_000
+      f.clock.advance(50 * 60_000)
       let corp = (await sessionStatus({nodeVersion: 'v20.20.2'}, f.deps)).sessions[0]
       expect(corp.token.state).to.equal('expiring')
-      f.clock.t += 20 * 60_000
+      f.clock.advance(20 * 60_000)
       const result = await sessionStatus({nodeVersion: 'v20.20.2'}, f.deps)
       corp = result.sessions[0]
       expect(corp.token.state).to.equal('expired')
@@ -185,7 +185,7 @@ describe('sso session administration (configure, logout, status)', () => {
 
     it('refreshes an expired token to end the portal session', async () => {
       const f = await signedIn()
-      f.clock.t += 2 * 3600_000
+      f.clock.advance(2 * 3600_000)
       const [result] = await logoutSession({session: 'corp'}, f.deps)
       expect(result.portal).to.equal('ended')
       expect(f.oidc.count('CreateTokenCommand', 'refresh_token')).to.equal(1)
