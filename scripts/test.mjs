@@ -130,16 +130,15 @@ async function main() {
 function runJob(job, {stream, children}) {
   const home = mkdtempSync(join(tmpdir(), 'keyless-test-home-'))
   const statsFile = join(home, 'mocha-stats.json')
+  // XDG dirs default to ones under this HOME (as in scripts/with-keyring.mjs), so a test that sets
+  // its own HOME gets its own XDG dirs too.
   const env = {...process.env, HOME: home, USERPROFILE: home}
-  for (const [k, dir] of [['XDG_CONFIG_HOME', '.config'], ['XDG_CACHE_HOME', '.cache'], ['XDG_DATA_HOME', '.local/share'], ['XDG_STATE_HOME', '.local/state']]) {
-    env[k] = join(home, dir)
-    mkdirSync(env[k], {recursive: true})
-  }
+  for (const k of ['XDG_CONFIG_HOME', 'XDG_CACHE_HOME', 'XDG_DATA_HOME', 'XDG_STATE_HOME', 'XDG_RUNTIME_DIR']) delete env[k]
   // Anything that opens the keychain from process.env gets a service of its own, never "keyless".
   env.KEYLESS_KEYCHAIN_SERVICE = `keyless-test-${randomBytes(4).toString('hex')}`
   // Unit tests are in-process: no Secret Service for them (one that needs it is an e2e test).
   if (job.layer === 'unit') delete env.DBUS_SESSION_BUS_ADDRESS
-  const args = [mochaBin, '--color', '--reporter', join(root, 'scripts', 'stats-reporter.mjs'), '--reporter-option', `statsFile=${statsFile}`, ...mochaArgs, ...job.files]
+  const args = [mochaBin, '--reporter', join(root, 'scripts', 'stats-reporter.mjs'), '--reporter-option', `statsFile=${statsFile}`, '--reporter-option', 'color=1', ...mochaArgs, ...job.files]
   const started = Date.now()
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, {cwd: root, env, stdio: ['ignore', stream ? 'inherit' : 'pipe', stream ? 'inherit' : 'pipe']})

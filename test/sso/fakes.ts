@@ -1,17 +1,12 @@
 import type {SSOOIDCClient} from '@aws-sdk/client-sso-oidc'
 import type {SSOClient} from '@aws-sdk/client-sso'
-import type {Output} from '../../src/deps.js'
+import {bufferOutput} from '../helpers/buffer-output.js'
 import {fakeClock} from '../helpers/fake-clock.js'
 import {createMemoryStore} from '../helpers/memory-store.js'
 import type {ClientFactory} from '../../src/util/aws-clients.js'
 import type {TokenProviderDeps} from '../../src/sso/token-provider.js'
 import type {SsoSession} from '../../src/sso/session-types.js'
 import {resolvePaths} from '../../src/util/paths.js'
-
-export function bufferOutput(isTTY = false): Output & {text: () => string} {
-  let text = ''
-  return {isTTY, write: (s: string) => void (text += s), text: () => text}
-}
 
 /** An SDK-shaped OIDC error: name, error, error_description, and the SDK's useless message. */
 export function oidcError(name: string, error: string, description: string): Error {
