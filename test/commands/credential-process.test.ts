@@ -6,7 +6,7 @@ import {CORP_CONFIG, inProcessDeps} from './in-process-fixture.js'
 
 // `keyless credential-process` wired in-process: the flags it passes to deps() and the exit codes
 // of its failures. Credentials on stdout, the hot path and the real consumers (AWS CLI, boto3,
-// the SDK) are credential-process.e2e.test.ts and interop/.
+// the SDK) are credential-process.serial.e2e.test.ts and interop/.
 describe('keyless credential-process (in-process)', () => {
   let f: Awaited<ReturnType<typeof inProcessDeps>>
   beforeEach(async () => {
