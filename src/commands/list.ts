@@ -3,7 +3,7 @@ import {BaseCommand} from '../cli/base-command.js'
 import {noLoginFlag} from '../cli/shared-flags.js'
 import {colorEnabled, formatGuardBadge} from '../guard/guard-style.js'
 import {discoveryPortalClient} from '../portal/discovery-client.js'
-import {listPairs, type ListPairsResult} from '../portal/list-pairs.js'
+import {listPairs, type ListPairsResult} from '../list/list-pairs.js'
 import {renderTable} from '../ui/table.js'
 
 export default class List extends BaseCommand {

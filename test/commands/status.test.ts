@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 import Status from '../../src/commands/status.js'
-import type {StatusResult} from '../../src/sso/session-status.js'
+import type {StatusResult} from '../../src/status/session-status.js'
 import {writeToken} from '../../src/sso/stored-items.js'
 import {runCommand} from '../helpers/run-command.js'
 import {session} from '../sso/fakes.js'

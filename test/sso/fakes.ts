@@ -5,7 +5,7 @@ import {fakeClock} from '../helpers/fake-clock.js'
 import {createMemoryStore} from '../helpers/memory-store.js'
 import type {ClientFactory} from '../../src/util/aws-clients.js'
 import type {TokenProviderDeps} from '../../src/sso/token-provider.js'
-import type {SsoSession} from '../../src/sso/session-types.js'
+import type {SsoSession} from '../../src/config/profile-types.js'
 import {resolvePaths} from '../../src/util/paths.js'
 
 /** An SDK-shaped OIDC error: name, error, error_description, and the SDK's useless message. */

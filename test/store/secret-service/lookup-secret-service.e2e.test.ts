@@ -1,7 +1,7 @@
 import {randomBytes} from 'node:crypto'
 import {expect} from 'chai'
-import {lookupSecretService} from '../../src/credentials/lookup-secret-service.js'
-import {createKeychainStore} from '../../src/store/keychain-store.js'
+import {lookupSecretService} from '../../../src/store/secret-service/lookup-secret-service.js'
+import {createKeychainStore} from '../../../src/store/keychain-store.js'
 
 // Against the real Secret Service of the test run (npm test starts a private gnome-keyring): what
 // the secret store writes through @napi-rs/keyring, the fast path reads over D-Bus.

@@ -3,7 +3,7 @@ import {createServer, type Server} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {expect} from 'chai'
-import {lookupSecretService, unixBusPath} from '../../src/credentials/lookup-secret-service.js'
+import {lookupSecretService, unixBusPath} from '../../../src/store/secret-service/lookup-secret-service.js'
 
 // Against fake buses on Unix sockets; the real Secret Service is in lookup-secret-service.e2e.test.ts.
 const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (e: Error) => e)
