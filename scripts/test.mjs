@@ -5,15 +5,16 @@
 // shells, tmux or the AWS CLI (e2e); every other `*.test.ts` is in-process (unit).
 // test/layers.test.ts holds that rule. The e2e layer builds first (KEYLESS_SKIP_BUILD=1 skips it)
 // and runs under a private gnome-keyring when there is no session bus (scripts/with-keyring.mjs).
-// Unit tests run in one mocha process without a session bus; e2e files run one mocha process
-// each, KEYLESS_TEST_JOBS (default 3) at a time, longest first (durations of the last run), each
-// with its own HOME, XDG dirs and keychain service; `*.serial.e2e.test.ts` files run alone at the
-// end. The closing line `tests: N passed, N failed[, N skipped]` adds up mocha's own run stats.
+// Unit tests run in one mocha process without a session bus; beside it, e2e files run in mocha's
+// parallel mode, KEYLESS_TEST_JOBS (default 3) workers, longest first (durations of the last run);
+// `*.serial.e2e.test.ts` files run alone at the end. Each mocha process has its own HOME and
+// keychain service. The closing line `tests: N passed, N failed[, N skipped]` adds up mocha's own
+// run stats (scripts/stats-reporter.mjs).
 import {spawn, spawnSync} from 'node:child_process'
 import {randomBytes} from 'node:crypto'
 import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
-import {dirname, join, relative} from 'node:path'
+import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {needsPrivateKeyring, runWithPrivateKeyring} from './with-keyring.mjs'
 
@@ -86,33 +87,28 @@ async function main() {
   const unit = files.filter((f) => layerOf(f) === 'unit')
   const known = readDurations()
   // Longest first, so the slowest file does not start last; a file never timed counts as long.
-  const expected = (f) => known[f] ?? 1000 + statSync(join(root, f)).size / 100
-  const byLength = (a, b) => expected(b) - expected(a)
-  const parallel = [
-    ...(unit.length > 0 ? [{name: `unit (${unit.length} files)`, files: unit, layer: 'unit'}] : []),
-    ...e2e.filter((f) => !isSerial(f)).sort(byLength).map((f) => ({name: f, files: [f], layer: 'e2e'})),
-  ]
-  const serial = e2e.filter(isSerial).sort().map((f) => ({name: f, files: [f], layer: 'e2e'}))
-  const all = [...parallel, ...serial]
+  const expected = (f) => known[f] ?? 1e9 + statSync(join(root, f)).size
+  const parallel = e2e.filter((f) => !isSerial(f)).sort((a, b) => expected(b) - expected(a))
+  const serial = e2e.filter(isSerial).sort()
   const width = Math.min(jobs, parallel.length)
+  // The unit layer (one process) runs beside mocha's pool of `width` workers for the e2e files
+  // (each worker loads tsx once and takes the next file); the serial files run after both, alone.
+  const first = [
+    ...(unit.length > 0 ? [{name: `unit (${unit.length} files)`, files: unit, layer: 'unit', width: 1}] : []),
+    ...(parallel.length > 0 ? [{name: `e2e (${parallel.length} files, ${width} at a time)`, files: parallel, layer: 'e2e', width}] : []),
+  ]
+  const last = serial.length > 0 ? [{name: `e2e alone (${serial.length} files)`, files: serial, layer: 'e2e', width: 1}] : []
   console.log(`tests: node ${process.version}${keyring}; ${unit.length} unit, ${e2e.length} e2e files` +
-    (all.length > 1 ? `; ${width} at a time${serial.length ? `, then ${serial.length} alone` : ''}` : ''))
+    (e2e.length > 1 ? `; e2e ${width} at a time${serial.length ? `, then ${serial.length} alone` : ''}` : ''))
 
-  const stream = all.length === 1
-  const results = []
+  const stream = first.length + last.length === 1
   const children = new Set()
   for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => {
     for (const child of children) child.kill(sig)
     process.exit(130)
   })
-  const runAll = async (queue, width) => {
-    const next = async () => {
-      for (let job = queue.shift(); job; job = queue.shift()) results.push(await runJob(job, {stream, children}))
-    }
-    await Promise.all(Array.from({length: width}, next))
-  }
-  await runAll([...parallel], width)
-  await runAll([...serial], 1)
+  const results = await Promise.all(first.map((job) => runJob(job, {stream, children})))
+  for (const job of last) results.push(await runJob(job, {stream, children}))
 
   const sum = (k) => results.reduce((n, r) => n + (r.stats?.[k] ?? 0), 0)
   const crashed = results.filter((r) => !r.stats || (r.code !== 0 && r.stats.failures === 0))
@@ -126,19 +122,21 @@ async function main() {
   process.exit(failed > 0 ? 1 : 0)
 }
 
-/** Runs one mocha process over `job.files`, with its own HOME; resolves with mocha's stats. */
+/** Runs one mocha process over `job.files` (with --parallel when job.width > 1), with its own HOME; resolves with mocha's stats. */
 function runJob(job, {stream, children}) {
   const home = mkdtempSync(join(tmpdir(), 'keyless-test-home-'))
   const statsFile = join(home, 'mocha-stats.json')
   // XDG dirs default to ones under this HOME (as in scripts/with-keyring.mjs), so a test that sets
-  // its own HOME gets its own XDG dirs too.
+  // its own HOME gets its own XDG dirs too. mocha's parallel workers share it; every sandbox makes
+  // its own HOME and keychain service (test/helpers/sandbox.ts).
   const env = {...process.env, HOME: home, USERPROFILE: home}
   for (const k of ['XDG_CONFIG_HOME', 'XDG_CACHE_HOME', 'XDG_DATA_HOME', 'XDG_STATE_HOME', 'XDG_RUNTIME_DIR']) delete env[k]
   // Anything that opens the keychain from process.env gets a service of its own, never "keyless".
   env.KEYLESS_KEYCHAIN_SERVICE = `keyless-test-${randomBytes(4).toString('hex')}`
   // Unit tests are in-process: no Secret Service for them (one that needs it is an e2e test).
   if (job.layer === 'unit') delete env.DBUS_SESSION_BUS_ADDRESS
-  const args = [mochaBin, '--reporter', join(root, 'scripts', 'stats-reporter.mjs'), '--reporter-option', `statsFile=${statsFile}`, '--reporter-option', 'color=1', ...mochaArgs, ...job.files]
+  const pool = job.width > 1 ? ['--parallel', '--jobs', String(job.width)] : []
+  const args = [mochaBin, ...pool, '--reporter', join(root, 'scripts', 'stats-reporter.mjs'), '--reporter-option', `statsFile=${statsFile}`, '--reporter-option', 'color=1', ...mochaArgs, ...job.files]
   const started = Date.now()
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, {cwd: root, env, stdio: ['ignore', stream ? 'inherit' : 'pipe', stream ? 'inherit' : 'pipe']})
@@ -172,7 +170,7 @@ function readDurations() {
 
 function writeDurations(known, results) {
   const next = {...known}
-  for (const r of results) if (r.job.layer === 'e2e' && r.stats) next[relative(root, join(root, r.job.files[0]))] = Math.round(r.seconds * 1000)
+  for (const r of results) if (r.job.layer === 'e2e') Object.assign(next, r.stats?.files)
   try {
     mkdirSync(dirname(durationsFile), {recursive: true})
     writeFileSync(durationsFile, JSON.stringify(next, null, 1))
