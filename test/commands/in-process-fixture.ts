@@ -17,6 +17,6 @@ export async function inProcessDeps(config = CORP_CONFIG) {
   await mkdir(join(home, '.aws'))
   await writeFile(join(home, '.aws', 'config'), config)
   const f = fakeDeps({home})
-  const deps: Omit<AppDeps, 'stdout' | 'stderr'> = {...f.deps, isInteractive: false, tokens: createTokenProvider(f.deps, {noLogin: true})}
+  const deps: Omit<AppDeps, 'stdout' | 'stderr'> = {...f.deps, openTerminal: () => undefined, isWsl: () => false, isInteractive: false, tokens: createTokenProvider(f.deps, {noLogin: true})}
   return {...f, home, deps, cleanup: () => rm(home, {recursive: true, force: true})}
 }
