@@ -16,7 +16,7 @@ describe('keyless credential-process (in-process)', () => {
 
   it('--no-login without a session: login required, exit 3, one line, nothing on stdout, no sign-in', async () => {
     const run = await runCommand(CredentialProcess, ['--profile', 'dev', '--no-login'], f.deps)
-    expect(run.depsOptions).to.deep.equal([{noLogin: true}])
+    expect(run.depsOptions).to.deep.equal([{noLogin: true, flow: undefined}])
     expect(run.exit).to.equal(ExitCode.loginRequired)
     expect(run.stdout).to.equal('')
     expect(run.stderr.split('\n').filter(Boolean)).to.have.length(1)
