@@ -4,7 +4,7 @@ import {assertWellFormed, loadAwsConfig, readTextFile, type AwsConfig} from '../
 import {handWrittenProfileNames, listManagedBlocks, managedProfileNames, replaceManagedBlock} from '../config/managed-block.js'
 import {getSsoSession, listSsoSessions, pickSsoSession} from '../config/sso-sessions.js'
 import {validateRegion} from '../config/validate.js'
-import {backupPath, writeFileAtomic} from '../config/write-file-atomic.js'
+import {backupPath, writeFileAtomic} from '../util/write-file-atomic.js'
 import {environmentOf, guardPatterns} from '../guard/guard-policy.js'
 import {listAssignments, type AccountRolePair, type ListAssignmentsDeps} from '../portal/list-assignments.js'
 import type {SsoSession} from '../sso/session-types.js'
