@@ -4,7 +4,7 @@ import type {TokenProvider} from '../sso/session-types.js'
 import {createTokenProvider} from '../sso/token-provider.js'
 import type {LoginFlow} from '../sso/stored-items.js'
 import {openBrowser} from '../ui/open-browser.js'
-import {createClientFactory, type ClientFactory} from '../util/aws-clients.js'
+import {createClientFactory, networkBoundsFrom, type ClientFactory} from '../util/aws-clients.js'
 import {resolvePaths} from '../util/paths.js'
 
 /** Everything a command hands to domain code. Built once per command run by createAppDeps. */
@@ -53,6 +53,10 @@ export function lazyStore(open: () => Promise<SecretStore>, kindHint: string): S
 /** The real process: a snapshot of the environment, stderr, the real clock, the configured store. */
 export async function createAppDeps(options: AppDepsOptions = {}): Promise<AppDeps> {
   const env = {...process.env}
+  // On Node 20 the SDK prints a multi-line NodeVersionSupportWarning at the first call (`status`
+  // says it once instead). The SDK has only this documented switch, an environment variable: set
+  // here once per process, after the snapshot above, so children (`exec`) never inherit it.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
   const paths = resolvePaths(env)
   const stderr: Output = {write: (text) => void process.stderr.write(text), isTTY: Boolean(process.stderr.isTTY)}
   const store = lazyStore(async () => {
@@ -66,7 +70,7 @@ export async function createAppDeps(options: AppDepsOptions = {}): Promise<AppDe
     stderr,
     paths,
     store,
-    clients: createClientFactory(),
+    clients: createClientFactory({bounds: networkBoundsFrom(env)}),
     openBrowser: (url: string) => openBrowser(url, {env}),
     isInteractive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
   }

@@ -28,7 +28,7 @@ export default class List extends BaseCommand {
   async run(): Promise<ListPairsResult> {
     const {flags} = await this.parse(List)
     const deps = await createAppDeps({noLogin: flags['no-login']})
-    const result = await listPairs({session: flags.session, refresh: flags.refresh}, {...deps, portal: discoveryPortalClient})
+    const result = await listPairs({session: flags.session, refresh: flags.refresh}, {...deps, portal: discoveryPortalClient(deps.clients)})
     if (!this.jsonEnabled()) {
       const color = colorEnabled(process.stdout, deps.env)
       this.log(
