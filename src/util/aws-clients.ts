@@ -15,7 +15,7 @@ export interface SigningCredentials {
  * SDK reads itself.
  */
 export interface ClientFactory {
-  oidc(region: string): Promise<SSOOIDCClient>
+  oidc(region: string, options?: {maxAttempts?: number}): Promise<SSOOIDCClient>
   /** The portal client; discovery asks for one attempt per call (it retries by itself). */
   portal(region: string, options?: {maxAttempts?: number}): Promise<SSOClient>
   sts(region: string, credentials: SigningCredentials): Promise<STSClient>
@@ -108,9 +108,9 @@ export function createClientFactory(options: ClientOptions = {}): ClientFactory 
   const attempts = options.maxAttempts ?? bounds.maxAttempts
   return {
     callBudgetMs: callBudgetMs({...bounds, maxAttempts: attempts}),
-    async oidc(region) {
+    async oidc(region, oidcOptions = {}) {
       const {SSOOIDCClient} = await import('@aws-sdk/client-sso-oidc')
-      const client = new SSOOIDCClient(clientConfig(region, bounds, attempts))
+      const client = new SSOOIDCClient(clientConfig(region, bounds, oidcOptions.maxAttempts ?? attempts))
       rememberEndpoint(client)
       return client
     },
