@@ -154,8 +154,3 @@ function annotate(result: MachineScan): void {
     }
   }
 }
-
-/** Findings that count toward exit code 1. */
-export function longLivedFindings(findings: Finding[]): Finding[] {
-  return findings.filter((f) => f.longLived)
-}
