@@ -1,4 +1,4 @@
-import {GetRoleCredentialsCommand, SSOClient} from '@aws-sdk/client-sso'
+import {GetRoleCredentialsCommand} from '@aws-sdk/client-sso'
 import {CreateTokenCommand} from '@aws-sdk/client-sso-oidc'
 import {expect} from 'chai'
 import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
