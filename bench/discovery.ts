@@ -5,7 +5,7 @@ import {CreateTokenCommand, RegisterClientCommand, SSOOIDCClient, StartDeviceAut
 import {discoverAssignments} from '../src/portal/discover-assignments.js'
 import {discoveryPortalClient} from '../src/portal/discovery-client.js'
 import {createClientFactory} from '../src/util/aws-clients.js'
-import type {SsoSession} from '../src/sso/session-types.js'
+import type {SsoSession} from '../src/config/profile-types.js'
 import {startEmulator} from '../test/emulator/emulator.js'
 import {generatedOrganization} from '../test/emulator/organization.js'
 

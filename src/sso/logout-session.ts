@@ -7,7 +7,7 @@ import {createMemoryStore} from '../store/memory-store.js'
 import {classifyAwsError, isNetworkKind} from '../util/classify-aws-error.js'
 import {describeOidcError} from './oidc-error.js'
 import {refreshToken} from './refresh-token.js'
-import type {SsoSession} from './session-types.js'
+import type {SsoSession} from '../config/profile-types.js'
 import {readToken, sessionKeys, type StoredToken} from './stored-items.js'
 import {MIN_REMAINING_MS} from './token-state.js'
 
