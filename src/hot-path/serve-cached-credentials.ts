@@ -53,10 +53,10 @@ export async function serveCachedCredentials(argv: string[], env: NodeJS.Process
       const [{claimFetch}, {lockPath}, {lockName}] = await Promise.all([
         import('./claim-fetch.js'),
         import('../lock/with-lock.js'),
-        import('../credentials/cached.js'),
+        import('../lock/lock-name.js'),
       ])
       mkdirSync(paths.lockDir, {recursive: true, mode: 0o700})
-      const name = lockName(key)
+      const name = lockName('credentials', key)
       const claim = await claimFetch({
         lockPath: lockPath(paths.lockDir, name),
         claimPath: lockPath(paths.lockDir, `${name}.claim`),
