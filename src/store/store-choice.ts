@@ -9,7 +9,7 @@ import type {Paths} from '../util/paths.js'
 export const storeKinds = ['keychain', 'file'] as const
 
 /** The keychain service every item is filed under unless KEYLESS_KEYCHAIN_SERVICE says otherwise. */
-export const defaultKeychainService = 'keyless'
+const defaultKeychainService = 'keyless'
 
 /** Where the OS keychain is the freedesktop Secret Service, reached over the D-Bus session bus. */
 export const secretServicePlatforms: readonly NodeJS.Platform[] = ['linux', 'freebsd', 'openbsd']
