@@ -30,8 +30,8 @@ export interface CachedRead {
 export async function readCachedCredentials(profileName: string, env: NodeJS.ProcessEnv, paths: Paths, deps: ReadCachedDeps): Promise<CachedRead | undefined> {
   const config = readAwsConfigSync(paths)
   if (!config) return undefined
-  const spec = fastCredentialSpec(config, profileName)
-  if (!spec || spec.kind === 'static') return undefined
+  const spec = fastCredentialSpec(config, profileName, env)
+  if (!spec || spec.kind === 'static' || spec.kind === 'environment') return undefined
   const key =
     spec.kind === 'sso'
       ? storeKeys.role(spec.session, spec.accountId, spec.roleName)
