@@ -9,7 +9,6 @@ import {keyOwner} from '../audit/key-owner.js'
 import {runAudit} from '../audit/run-audit.js'
 import type {AuditReport} from '../audit/audit-types.js'
 import {BaseCommand} from '../cli/base-command.js'
-import {createAppDeps} from '../cli/command-deps.js'
 import {KeylessError, UsageError} from '../errors.js'
 import {keylessCommand} from '../sync/keyless-command.js'
 
@@ -54,7 +53,7 @@ Exit status: 0 when no long-lived key was found, 1 when one was (for onboarding 
   async run(): Promise<AuditReport | FixResult | RestoreResult | RetireResult | ReactivateResult | DeleteResult> {
     const {flags} = await this.parse(Audit)
     if (flags['replace-with'] !== undefined && !flags.fix && !flags.retire) throw new UsageError('--replace-with goes with --fix or --retire.', 'Add --fix or --retire.')
-    const deps = await createAppDeps({noLogin: true})
+    const deps = await this.deps({noLogin: true})
     const profiles = flags.profile ?? []
     if (flags.retire || flags.reactivate || flags.delete) {
       if (profiles.length !== 1) throw new UsageError('--retire, --reactivate and --delete take exactly one --profile.', 'Name the profile whose key to change.')
@@ -93,7 +92,7 @@ Exit status: 0 when no long-lived key was found, 1 when one was (for onboarding 
     }
     const owner = (key: {accessKeyId: string; secretAccessKey: string}) => keyOwner({key, ...(flags.via ? {via: flags.via} : {})}, deps)
     const report = await runAudit({check: flags.check}, {...deps, owner})
-    const color = Boolean(process.stdout.isTTY) && !deps.env.NO_COLOR
+    const color = Boolean(deps.stdout.isTTY) && !deps.env.NO_COLOR
     this.log(formatAuditReport(report, deps.now(), color))
     if (report.summary.longLived > 0) {
       // A deliberate status, not an error: print the data first (oclif prints --json only on return).
