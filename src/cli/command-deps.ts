@@ -23,6 +23,8 @@ export interface AppDepsOptions {
   /** Print sign-in URLs without opening a browser. */
   noBrowser?: boolean
   flow?: LoginFlow
+  /** Where people-facing text goes instead of process.stderr (the agent's log). */
+  stderr?: Output
 }
 
 /**
@@ -54,7 +56,7 @@ export function lazyStore(open: () => Promise<SecretStore>, kindHint: string): S
 export async function createAppDeps(options: AppDepsOptions = {}): Promise<AppDeps> {
   const env = {...process.env}
   const paths = resolvePaths(env)
-  const stderr: Output = {write: (text) => void process.stderr.write(text), isTTY: Boolean(process.stderr.isTTY)}
+  const stderr: Output = options.stderr ?? {write: (text) => void process.stderr.write(text), isTTY: Boolean(process.stderr.isTTY)}
   const store = lazyStore(async () => {
     const {openStore} = await import('../store/open-store.js')
     return openStore(env, paths)

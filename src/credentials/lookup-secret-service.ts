@@ -348,6 +348,9 @@ async function conversation(socket: Socket, uid: number, attributes: Record<stri
   const send = (call: Call): Promise<Reply> => {
     const id = ++serial
     const reply = new Promise<Reply>((resolve, reject) => waiting.set(id, {resolve, reject}))
+    // Pipelined replies are awaited one after the other: when the bus drops the connection, the
+    // later ones reject before anyone awaits them, which must not crash the process.
+    reply.catch(() => {})
     socket.write(encodeCall(call, id))
     return reply
   }

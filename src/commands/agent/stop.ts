@@ -1,0 +1,21 @@
+import {BaseCommand} from '../../cli/base-command.js'
+import {createAppDeps} from '../../cli/command-deps.js'
+import {stopAgent, type StopAgentResult} from '../../agent/stop-agent.js'
+
+export default class AgentStop extends BaseCommand {
+  static override summary = 'Stop the keyless agent.'
+  static override description = 'Asks the running agent to stop and waits until it has. Its credentials leave memory with it; the secret-store cache stays. Without a running agent it says so (exit 0).'
+
+  static override examples = ['<%= config.bin %> <%= command.id %>']
+
+  static override enableJsonFlag = true
+
+  async run(): Promise<StopAgentResult> {
+    await this.parse(AgentStop)
+    const deps = await createAppDeps({noLogin: true})
+    const result = await stopAgent(deps)
+    this.logToStderr(result.pid === undefined ? 'The keyless agent is not running.' : result.stopped ? `Stopped the keyless agent (pid ${result.pid}).` : `The keyless agent (pid ${result.pid}) did not stop in time.`)
+    if (result.pid !== undefined && !result.stopped) this.exit(1)
+    return result
+  }
+}
