@@ -2,7 +2,7 @@ import {loadAwsConfig} from '../config/load-aws-config.js'
 import type {ResolvedProfile} from '../config/profile-types.js'
 import {resolveProfile} from '../config/resolve-profile.js'
 import {UsageError} from '../errors.js'
-import {staleVariables} from '../exec/build-exec-env.js'
+import {staleVariables, type CredentialEndpoint} from '../exec/build-exec-env.js'
 import type {ConfirmGuardedDeps} from '../guard/confirm-guarded.js'
 import {guardProfile} from '../guard/guard-profile.js'
 import {grantToken} from './agent-keys.js'
@@ -30,11 +30,16 @@ export interface AgentEnv {
  * out, after the guard's confirmation); any other profile the agent's client token. The caller has
  * confirmed a guarded profile already (`guarded` says so).
  */
-export async function agentEndpointVariables(name: string, guarded: boolean, deps: EnsureAgentDeps): Promise<Array<[string, string]>> {
+export async function agentEndpoint(name: string, guarded: boolean, deps: EnsureAgentDeps): Promise<CredentialEndpoint> {
   const agent = await ensureAgent(deps)
+  return {url: `${agent.url}/v1/credentials/${encodeURIComponent(name)}`, token: guarded ? grantToken(agent.keys, name) : agent.keys.client}
+}
+
+/** The endpoint as the two variables the SDKs read. */
+export function endpointVariables(endpoint: CredentialEndpoint): Array<[string, string]> {
   return [
-    ['AWS_CONTAINER_CREDENTIALS_FULL_URI', `${agent.url}/v1/credentials/${encodeURIComponent(name)}`],
-    ['AWS_CONTAINER_AUTHORIZATION_TOKEN', guarded ? grantToken(agent.keys, name) : agent.keys.client],
+    ['AWS_CONTAINER_CREDENTIALS_FULL_URI', endpoint.url],
+    ['AWS_CONTAINER_AUTHORIZATION_TOKEN', endpoint.token],
   ]
 }
 
@@ -52,7 +57,7 @@ export async function agentEnv(input: AgentEnvInput, deps: AgentEnvDeps): Promis
     throw new UsageError(`Profile "${profile.name}" holds long-lived access keys; the agent serves SSO roles and role chains.`)
   }
   const decision = await guardProfile(profile, config.ssoSessions, deps, {yes: input.yes, command: 'keyless agent env'})
-  const set: Array<[string, string]> = [...(await agentEndpointVariables(profile.name, decision.guarded, deps))]
+  const set = endpointVariables(await agentEndpoint(profile.name, decision.guarded, deps))
   if (profile.region) set.push(['AWS_REGION', profile.region], ['AWS_DEFAULT_REGION', profile.region])
   set.push(['KEYLESS_PROFILE', profile.name])
   if (decision.environment) set.push(['KEYLESS_ENVIRONMENT', decision.environment])

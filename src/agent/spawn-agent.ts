@@ -12,6 +12,8 @@ export interface SpawnAgentInput {
 /** Starts `keyless agent run` detached (its own session, no terminal, stdio closed; it logs to its file). */
 export function spawnAgent(input: SpawnAgentInput): void {
   const args = [input.script, 'agent', 'run', ...(input.noLogin ? ['--no-login'] : [])]
-  const child = spawn(input.node, args, {detached: true, stdio: 'ignore', env: input.env, cwd: '/'})
+  // The caller's shell-function and profile markers mean nothing to the agent.
+  const {KEYLESS_SHELL_EXPORT_FILE: _file, KEYLESS_SHELL: _shell, KEYLESS_SHELL_AGENT: _agent, KEYLESS_PROFILE: _profile, KEYLESS_ENVIRONMENT: _environment, ...env} = input.env
+  const child = spawn(input.node, args, {detached: true, stdio: 'ignore', env, cwd: '/'})
   child.unref()
 }
