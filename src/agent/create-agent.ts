@@ -58,6 +58,8 @@ export interface Agent {
 const idleMs = 60 * 60 * 1000
 /** At most this long before a profile's credentials enter the reuse window, they are refreshed. */
 const maxLeadMs = 5 * 60 * 1000
+/** How often the AWS config files are checked for edits. */
+const configCheckMs = 1000
 /** A failed background refresh is tried again after this long. */
 const retryMs = 30 * 1000
 
@@ -83,7 +85,7 @@ interface Held {
 export function createAgent(keys: AgentKeys, deps: AgentDeps): Agent {
   const held = new Map<string, Held>()
   const counters: AgentCounters = {memory: 0, fetched: 0, refreshed: 0, refused: 0, failed: 0}
-  let config: {version: string; value: AwsConfig} | undefined
+  let config: {version: string; value: AwsConfig; checkedAt: number} | undefined
   const quietDeps: CredentialDeps = {...deps, tokens: deps.quietTokens}
 
   const version = async () => {
@@ -93,8 +95,14 @@ export function createAgent(keys: AgentKeys, deps: AgentDeps): Agent {
     return parts.join('|')
   }
   const currentConfig = async (): Promise<AwsConfig> => {
+    // Looked at once a second at most: under load, a stat per request would queue up.
+    if (config && deps.now() - config.checkedAt < configCheckMs) return config.value
+    const checkedAt = deps.now()
     const now = await version()
-    if (config?.version === now) return config.value
+    if (config?.version === now) {
+      config.checkedAt = checkedAt
+      return config.value
+    }
     const value = await loadAwsConfig(deps.paths)
     if (config) {
       // The config changed: a name may mean another role now. Start over.
@@ -102,7 +110,7 @@ export function createAgent(keys: AgentKeys, deps: AgentDeps): Agent {
       held.clear()
       deps.log('the AWS config changed: forgot every profile')
     }
-    config = {version: now, value}
+    config = {version: now, value, checkedAt}
     return value
   }
 
