@@ -15,8 +15,8 @@ import {grantToken, type AgentKeys} from './agent-keys.js'
 export interface AgentDeps extends CredentialDeps {
   /** The same token lifecycle without browser sign-in, for refreshes nobody is waiting for. */
   quietTokens: TokenProvider
-  /** Runs `fn` after `ms`; returns a function that cancels it. */
-  schedule: (ms: number, fn: () => void) => () => void
+  /** Runs `fn` after `ms` (its promise never rejects); returns a function that cancels it. */
+  schedule: (ms: number, fn: () => Promise<void>) => () => void
   /** The agent's log (one line each; never a secret). */
   log: (line: string) => void
 }
@@ -147,7 +147,7 @@ export function createAgent(keys: AgentKeys, deps: AgentDeps): Agent {
     // Credentials that live no longer than the window cannot be kept ahead of it: requests fetch.
     if (slack < 2000) return
     const lead = Math.min(maxLeadMs, slack / 2)
-    h.cancel = deps.schedule(slack - lead, () => void refresh(h))
+    h.cancel = deps.schedule(slack - lead, () => refresh(h))
   }
 
   const fetch = (h: Held, reason: 'request' | 'refresh'): Promise<AwsCredentials> => {
@@ -184,7 +184,7 @@ export function createAgent(keys: AgentKeys, deps: AgentDeps): Agent {
       deps.log(`refreshed ${h.name} ahead of expiry`)
     } catch (error) {
       deps.log(`refresh of ${h.name} failed: ${line(error)}`)
-      if (held.get(h.name) === h) h.cancel = deps.schedule(retryMs, () => void refresh(h))
+      if (held.get(h.name) === h) h.cancel = deps.schedule(retryMs, () => refresh(h))
     }
   }
 

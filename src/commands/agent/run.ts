@@ -28,7 +28,7 @@ export default class AgentRun extends BaseCommand {
       quietTokens: createTokenProvider(deps, {noLogin: true}),
       log: (line) => log.write(line),
       schedule: (ms, fn) => {
-        const timer = setTimeout(fn, ms)
+        const timer = setTimeout(() => void fn(), ms)
         return () => clearTimeout(timer)
       },
       pid: process.pid,
