@@ -246,6 +246,19 @@ console.log(out.Arn)`
     expect(other.status).to.equal(403)
   })
 
+  it('exec --server uses the running agent (guarded: the grant after --yes); a script inside gets verified credentials', async () => {
+    const script = `printf '%s\\n' "$AWS_CONTAINER_CREDENTIALS_FULL_URI"; /usr/bin/aws sts get-caller-identity --endpoint-url ${sb.emulator.url} --query Arn --output text`
+    const result = await sb.run(['exec', '--server', 'dev', '--', 'sh', '-c', script])
+    expect(result.code, result.stderr).to.equal(0)
+    const [uri, arn] = result.stdout.trim().split('\n')
+    const port = (await state()).port
+    expect(uri).to.equal(`http://127.0.0.1:${port}/v1/credentials/dev`)
+    expect(arn).to.match(new RegExp(`^arn:aws:sts::${ids['workload-dev']}:assumed-role/AWSReservedSSO_ReadOnlyAccess`))
+    const prod = await sb.run(['exec', '--agent', '--yes', 'prod-ro', '--', 'sh', '-c', script])
+    expect(prod.code, prod.stderr).to.equal(0)
+    expect(prod.stdout.trim().split('\n')[1]).to.match(new RegExp(`^arn:aws:sts::${ids['workload-prod']}:assumed-role/AWSReservedSSO_ReadOnlyAccess`))
+  })
+
   it('logout: the agent stops serving that session at once, naming `keyless login --session`', async () => {
     const vars = await envOf('dev')
     const headers = {authorization: vars.AWS_CONTAINER_AUTHORIZATION_TOKEN}
@@ -258,5 +271,24 @@ console.log(out.Arn)`
     expect(after.body.message).to.include('keyless login --session emulator')
     const cli = await run('/usr/bin/aws', ['sts', 'get-caller-identity', '--endpoint-url', sb.emulator.url], {env: {...sb.env, ...vars, AWS_CONFIG_FILE: join(sb.home, 'empty-config')} as NodeJS.ProcessEnv}).catch((error: {stderr: string}) => error)
     expect((cli as {stderr: string}).stderr).to.include('keyless login --session emulator')
+  })
+
+  it('without --no-login, a request that needs a sign-in opens one browser tab for every caller', async () => {
+    expect((await sb.run(['agent', 'stop'])).code).to.equal(0)
+    const started = await sb.run(['agent', 'start', '--json'], {env: {KEYLESS_NO_LOGIN: undefined}})
+    expect(started.code, started.stderr).to.equal(0)
+    pids.add((JSON.parse(started.stdout) as {pid: number}).pid)
+    const vars = await envOf('security-ro')
+    const browserBefore = sb.browserCalls().length
+    const authorizations = sb.emulator.count('StartDeviceAuthorization')
+    const [answers, processes] = await Promise.all([
+      Promise.all(Array.from({length: 10}, () => get(vars.AWS_CONTAINER_CREDENTIALS_FULL_URI, {authorization: vars.AWS_CONTAINER_AUTHORIZATION_TOKEN}))),
+      Promise.all(Array.from({length: 5}, () => sb.run(['credential-process', '--profile', 'security-ro'], {env: {KEYLESS_NO_LOGIN: undefined}}))),
+    ])
+    for (const a of answers) expect(a.status, JSON.stringify(a.body)).to.equal(200)
+    for (const p of processes) expect(p.code, p.stderr).to.equal(0)
+    expect(sb.emulator.count('StartDeviceAuthorization') - authorizations).to.equal(1)
+    expect(sb.browserCalls().length - browserBefore).to.equal(1)
+    expect(sb.emulator.count('GetRoleCredentials', `${ids.security}/ReadOnlyAccess`)).to.equal(1)
   })
 })
