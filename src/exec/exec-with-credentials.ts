@@ -5,7 +5,8 @@ import {credentialProvider, getCredentials} from '../credentials/get-credentials
 import {UsageError} from '../errors.js'
 import type {ConfirmGuardedDeps} from '../guard/confirm-guarded.js'
 import {guardProfile} from '../guard/guard-profile.js'
-import {buildExecEnv, type CredentialEndpoint} from './build-exec-env.js'
+import type {CredentialEndpoint} from '../credentials/credential-variables.js'
+import {buildExecEnv} from './build-exec-env.js'
 import {runChild, type SignalSource} from './run-child.js'
 import {startCredentialServer} from './start-credential-server.js'
 

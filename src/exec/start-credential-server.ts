@@ -1,6 +1,6 @@
 import type {CredentialProvider} from '../credentials/cached.js'
 import {credentialBody, errorAnswer, errorBody, randomToken, startCredentialEndpoint, tokenMatches} from '../credentials/credential-endpoint.js'
-import type {CredentialEndpoint} from './build-exec-env.js'
+import type {CredentialEndpoint} from '../credentials/credential-variables.js'
 
 export interface CredentialServer extends CredentialEndpoint {
   close(): Promise<void>
