@@ -112,6 +112,14 @@ describe('keyless agent (built CLI, emulator, real keyring)', function () {
     const next = JSON.parse(restarted.stdout) as {pid: number; url: string}
     pids.add(next.pid)
     expect(next.url).to.equal(url)
+    // --rotate: new keys at the next start; the old client token is refused.
+    const rotated = await sb.run(['agent', 'stop', '--rotate'])
+    expect(rotated.code, rotated.stderr).to.equal(0)
+    expect(rotated.stderr).to.include('Deleted the agent\'s keys')
+    const third = JSON.parse((await sb.run(['agent', 'start', '--json'])).stdout) as {pid: number}
+    pids.add(third.pid)
+    expect((await keys()).client).to.not.equal(k.client)
+    expect((await get(`${url}/v1/credentials/dev`, {authorization: k.client})).status).to.equal(403)
     expect((await sb.run(['agent', 'stop'])).code).to.equal(0)
   })
 
