@@ -3,7 +3,7 @@ import {Args, Flags} from '@oclif/core'
 import {agentEndpoint} from '../agent/agent-env.js'
 import {spawnAgent} from '../agent/spawn-agent.js'
 import {BaseCommand} from '../cli/base-command.js'
-import {noLoginFlag} from '../cli/shared-flags.js'
+import {flowFlag, flowOf, noLoginFlag} from '../cli/shared-flags.js'
 import {createAppDeps} from '../cli/command-deps.js'
 import {discoveryPortalClient} from '../portal/discovery-client.js'
 import {isSwitchShell} from '../switch/shell-exports.js'
@@ -36,11 +36,12 @@ With the shell function (\`eval "$(keyless shell-init zsh)"\`, see shell-init), 
     yes: Flags.boolean({char: 'y', description: 'answer yes to the confirmation of production accounts'}),
     refresh: Flags.boolean({char: 'r', description: 'ask the portal for the account list instead of using the cache'}),
     'no-login': noLoginFlag,
+    flow: flowFlag,
   }
 
   async run(): Promise<SwitchResult> {
     const {argv, flags} = await this.parse(Switch)
-    const deps = await createAppDeps({noLogin: flags['no-login']})
+    const deps = await createAppDeps({noLogin: flags['no-login'], flow: flowOf(flags.flow)})
     const file = deps.env.KEYLESS_SHELL_EXPORT_FILE
     const shell = isSwitchShell(deps.env.KEYLESS_SHELL) && file ? {shell: deps.env.KEYLESS_SHELL, exportFile: file, agent: deps.env.KEYLESS_SHELL_AGENT === '1'} : undefined
     const noLogin = flags['no-login'] || deps.env.KEYLESS_NO_LOGIN === '1' || deps.env.KEYLESS_NO_LOGIN === 'true'
