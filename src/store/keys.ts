@@ -17,4 +17,6 @@ export const storeKeys = {
   userSession: (name: string, mfa: boolean) => `user-session/${name}/${mfa ? 'mfa' : 'plain'}`,
   /** Prefix of every session of a stored key. */
   userSessionPrefix: (name: string) => `user-session/${name}/`,
+  /** The agent's client, control and grant keys (src/agent/agent-keys.ts). */
+  agent: 'agent/keys',
 } as const
