@@ -40,4 +40,45 @@ describe('keyless CLI surface (built CLI)', function () {
       expect(stderr).not.to.match(/\n\s+at /)
     }
   })
+
+  describe('--debug (a global flag) and DEBUG=1', () => {
+    const stack = /\n\s+at \S/
+    const failing = ['exec', 'no-such-profile', '--', 'true']
+
+    it('without either, a failing command prints one line and no stack trace', async () => {
+      const {code, stderr} = await sb.run(failing)
+      expect(code).to.equal(2)
+      expect(oneLine(stderr), stderr).to.have.length(1)
+      expect(stderr).to.match(/^keyless: Profile "no-such-profile" not found/)
+      expect(stderr).not.to.match(stack)
+    })
+
+    it('--debug is accepted by every command (it is in the help) and adds the stack trace', async () => {
+      const {code, stderr} = await sb.run(['exec', 'no-such-profile', '--debug', '--', 'true'])
+      expect(code).to.equal(2)
+      expect(stderr).not.to.include('Nonexistent flag')
+      expect(stderr).to.match(/^keyless: Profile "no-such-profile" not found/)
+      expect(stderr).to.match(stack)
+      for (const command of ['status', 'sync', 'credential-process', 'audit']) {
+        const help = await sb.run([command, '--help'])
+        expect(help.stdout, command).to.match(/--debug\s+print stack traces/)
+      }
+    })
+
+    it('DEBUG=1 adds the stack trace too', async () => {
+      const {code, stderr} = await sb.run(failing, {env: {DEBUG: '1'}})
+      expect(code).to.equal(2)
+      expect(stderr).to.match(stack)
+    })
+
+    it('when parsing itself fails, --debug still counts (from argv); a --debug after -- belongs to the command', async () => {
+      const bad = await sb.run(['status', '--bogus', '--debug'])
+      expect(bad.code).to.equal(2)
+      expect(bad.stderr).to.include('keyless: Nonexistent flag: --bogus.')
+      expect(bad.stderr).to.match(stack)
+      const passed = await sb.run(['exec', 'no-such-profile', '--', 'echo', '--debug'])
+      expect(passed.code).to.equal(2)
+      expect(passed.stderr).not.to.match(stack)
+    })
+  })
 })
