@@ -2,6 +2,7 @@ import {Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
 import {noLoginFlag} from '../cli/shared-flags.js'
 import {createAppDeps} from '../cli/command-deps.js'
+import {UsageError} from '../errors.js'
 import {toProcessJson} from '../credentials/credential-types.js'
 import {profileCredentials} from '../credentials/profile-credentials.js'
 
@@ -21,12 +22,15 @@ Use it from ~/.aws/config:
   ]
 
   static override flags = {
-    profile: Flags.string({char: 'p', description: 'profile in the AWS config', required: true}),
+    profile: Flags.string({char: 'p', description: 'profile in the AWS config (required)'}),
     'no-login': noLoginFlag,
   }
 
   async run(): Promise<void> {
     const {flags} = await this.parse(CredentialProcess)
+    if (!flags.profile) {
+      throw new UsageError('credential-process needs --profile NAME (a profile in your AWS config).', 'In ~/.aws/config: credential_process = keyless credential-process --profile NAME')
+    }
     const deps = await createAppDeps({noLogin: flags['no-login']})
     const {credentials} = await profileCredentials(flags.profile, deps)
     await new Promise<void>((resolve) => process.stdout.write(toProcessJson(credentials), () => resolve()))

@@ -20,10 +20,26 @@ describe('keyless CLI surface (built CLI)', function () {
     }
   })
 
-  it('an unknown command is named, with the way to the list of commands, exit 127', async () => {
-    const {code, stderr} = await sb.run(['swich'])
-    expect(code).to.equal(127)
-    expect(stderr).to.include('swich is not a keyless command').and.include('keyless help')
+  it('an unknown command without a terminal: one line naming it, the closest command and the way to the list, exit 127', async () => {
+    for (const [typed, closest] of [['swich', 'switch'], ['logn', 'login'], ['credential-proces', 'credential-process']]) {
+      const {code, stderr, stdout} = await sb.run([typed])
+      expect(code, typed).to.equal(127)
+      expect(stdout).to.equal('')
+      expect(oneLine(stderr), stderr).to.have.length(1)
+      expect(stderr).to.equal(`keyless: ${typed} is not a keyless command. Did you mean ${closest}? Run \`keyless help\` for the list of commands.\n`)
+    }
+    const far = await sb.run(['xyzzy'])
+    expect(far.code).to.equal(127)
+    expect(far.stderr).to.equal('keyless: xyzzy is not a keyless command. Run `keyless help` for the list of commands.\n')
+  })
+
+  it('credential-process without --profile: one line in our voice naming --profile NAME, exit 2', async () => {
+    const {code, stderr, stdout} = await sb.run(['credential-process'])
+    expect(code).to.equal(2)
+    expect(stdout).to.equal('')
+    expect(oneLine(stderr), stderr).to.have.length(1)
+    expect(stderr).to.match(/^keyless: credential-process needs --profile NAME/)
+    expect(stderr).not.to.include('The following error occurred')
   })
 
   it('a bad flag, a missing argument and a bad option value are one line each, exit 2, no stack', async () => {
