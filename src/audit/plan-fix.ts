@@ -26,7 +26,7 @@ export interface PlanInput {
   /** The path of the AWS config file, where `--replace-with` writes. */
   configFile: string
   /** `credential_process` line value per replaced profile, e.g. `keyless credential-process --profile dev`. */
-  replaceWith?: {profile: string; credentialProcess: string}
+  replaceWith?: {profile: string; credentialProcess: string; region?: string}
 }
 
 export interface PlannedFile {
@@ -70,7 +70,7 @@ function awsFileEdits(file: PlanFile, input: PlanInput): Edit[] {
   const wanted = new Set(input.profiles)
   const replaced = new Set<string>()
 
-  const sectionEdit = (section: IniSection, profile: string, insert?: string): Edit | undefined => {
+  const sectionEdit = (section: IniSection, profile: string, insert?: string[]): Edit | undefined => {
     const removed = new Set<number>()
     for (const e of section.entries) if (removedKeys.has(e.key)) for (let l = e.line; l < e.endLine; l++) removed.add(l)
     const kept = section.entries.filter((e) => !removedKeys.has(e.key))
@@ -79,11 +79,12 @@ function awsFileEdits(file: PlanFile, input: PlanInput): Edit[] {
     const start = section.startLine
     const end = Math.max(start + 1, ...[...removed].map((l) => l + 1), insertAt ?? 0)
     const block: string[] = []
+    const inserted = (insert ?? []).map((line) => `${line}${eol}`)
     for (let l = start; l < end; l++) {
-      if (l === insertAt) block.push(`${insert}${eol}`)
+      if (l === insertAt) block.push(...inserted)
       if (!removed.has(l)) block.push(raw[l])
     }
-    if (insertAt === end) block.push(`${insert}${eol}`)
+    if (insertAt === end) block.push(...inserted)
     const atFileEnd = end === raw.length && terminatorOf(raw.at(-1) ?? '\n') === ''
     return {profile, start, end, lines: fitLines(block, eol, atFileEnd ? 'none' : 'eol')}
   }
@@ -92,13 +93,13 @@ function awsFileEdits(file: PlanFile, input: PlanInput): Edit[] {
     if (section.kind === 'sso-session' || section.kind === 'services') continue
     const profile = sectionProfileName(section, format)
     if (!wanted.has(profile)) continue
-    let insert: string | undefined
+    let insert: string[] | undefined
     if (isConfig && input.replaceWith && !replaced.has(profile)) {
       // the last section of that name is the one the SDK reads; add the line there
       const last = doc.sections.filter((s) => (s.kind === 'profile' || s.kind === 'default') && sectionProfileName(s, 'config') === profile).at(-1)
       if (last === section) {
         replaced.add(profile)
-        insert = replacementLine(section, profile, input.replaceWith.credentialProcess)
+        insert = replacementLines(section, profile, input.replaceWith)
       }
     }
     const edit = sectionEdit(section, profile, insert)
@@ -107,7 +108,7 @@ function awsFileEdits(file: PlanFile, input: PlanInput): Edit[] {
 
   if (isConfig && input.replaceWith) {
     for (const profile of input.profiles.filter((p) => !p.startsWith('~') && !p.startsWith('/'))) {
-      if (!replaced.has(profile)) edits.push(appendSection(doc.sections, raw, eol, profile, input.replaceWith.credentialProcess))
+      if (!replaced.has(profile)) edits.push(appendSection(doc.sections, raw, eol, profile, input.replaceWith))
     }
   }
   return edits
@@ -118,8 +119,9 @@ function awsFileEdits(file: PlanFile, input: PlanInput): Edit[] {
  * touched) at the end of the file, or, when the file does not end with a newline, before its first
  * section.
  */
-function appendSection(sections: IniSection[], raw: string[], eol: string, profile: string, credentialProcess: string): Edit {
-  const lines = [`[${configHeader(profile)}]${eol}`, `credential_process = ${credentialProcess}${eol}`]
+function appendSection(sections: IniSection[], raw: string[], eol: string, profile: string, target: NonNullable<PlanInput['replaceWith']>): Edit {
+  const lines = [`[${configHeader(profile)}]${eol}`, `credential_process = ${target.credentialProcess}${eol}`]
+  if (target.region) lines.push(`region = ${target.region}${eol}`)
   const last = raw.at(-1)
   if (last === undefined) return {profile, start: 0, end: 0, lines}
   if (terminatorOf(last) !== '') return {profile, start: raw.length, end: raw.length, lines: last.trim() === '' ? lines : [eol, ...lines]}
@@ -128,24 +130,32 @@ function appendSection(sections: IniSection[], raw: string[], eol: string, profi
   return {profile, start: raw.length - 1, end: raw.length, lines: [last + eol, eol, ...lines]}
 }
 
-/** The credential_process line for a replaced profile's config section, or undefined when it is already there. */
-function replacementLine(section: IniSection, profile: string, credentialProcess: string): string | undefined {
+/**
+ * The lines a replaced profile's config section gets: credential_process (unless it is already
+ * there), and the target's region when the section has none (a region it has stays), so
+ * `aws --profile OLD` keeps working without one of its own. Undefined: nothing to add.
+ */
+function replacementLines(section: IniSection, profile: string, target: NonNullable<PlanInput['replaceWith']>): string[] | undefined {
+  const lines: string[] = []
   const current = section.entries.filter((e) => e.key === 'credential_process').at(-1)
-  if (current?.value === credentialProcess) return undefined
-  if (current) {
+  if (current && current.value !== target.credentialProcess) {
     throw new UsageError(
       `Profile "${profile}" already has credential_process = ${current.value}.`,
       'Remove that line first, or fix without --replace-with.',
     )
   }
-  const conflict = section.entries.find((e) => conflictingKeys.includes(e.key))
-  if (conflict) {
-    throw new UsageError(
-      `Profile "${profile}" has ${conflict.key}, so a credential_process added by --replace-with would not be used.`,
-      'Fix it without --replace-with and edit the profile by hand.',
-    )
+  if (!current) {
+    const conflict = section.entries.find((e) => conflictingKeys.includes(e.key))
+    if (conflict) {
+      throw new UsageError(
+        `Profile "${profile}" has ${conflict.key}, so a credential_process added by --replace-with would not be used.`,
+        'Fix it without --replace-with and edit the profile by hand.',
+      )
+    }
+    lines.push(`credential_process = ${target.credentialProcess}`)
   }
-  return `credential_process = ${credentialProcess}`
+  if (target.region && !section.entries.some((e) => e.key === 'region' && e.value !== '')) lines.push(`region = ${target.region}`)
+  return lines.length > 0 ? lines : undefined
 }
 
 /** Edits for a shell file: remove its whole-line credential assignments, each hunk anchored by the line before it. */
