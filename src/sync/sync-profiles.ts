@@ -49,6 +49,8 @@ export interface SyncResult {
   removed: string[]
   unchanged: number
   skipped: SkippedPair[]
+  /** New profiles that got a suffix because an existing profile keeps the plain name. */
+  suffixed: Array<{profile: string; kept: string; session: string; accountId: string; roleName: string}>
 }
 
 export interface SyncDeps extends ListAssignmentsDeps {
@@ -60,8 +62,8 @@ export const regionKey = 'keyless_profile_region'
 
 /**
  * `keyless sync`: one profile per account/role pair in a managed block per sso-session of the AWS
- * config. Names come from each session's template and are unique across sessions (see
- * assignProfileNames); a name a hand-written profile already uses is skipped and reported; pairs
+ * config. Names come from each session's template, are unique across sessions and, once written,
+ * stable (see assignProfileNames); a name a hand-written profile already uses is skipped and reported; pairs
  * that disappeared are removed. Every byte outside the managed blocks is kept (the blocks are
  * edited with replaceManagedBlock, the template setting with upsertSection); the file is replaced
  * atomically with a backup, under the config lock, and only when something changed.
@@ -103,7 +105,10 @@ export async function syncProfiles(input: SyncInput, deps: SyncDeps): Promise<Sy
     const planOf = new Map(plans.map((p) => [p.session.name, p]))
     for (const pair of pairs) named.push({pair, base: renderProfileName(planOf.get(pair.session)!.template, pair)})
 
-    const {names, skipped} = assignProfileNames(named, handWrittenProfileNames(text))
+    // Names already written stay while their pair exists (scripts and source_profile chains use them).
+    const written = new Map<string, string>()
+    for (const block of blocks) for (const p of parseManagedProfiles(block.body)) written.set(pairKey(p), p.name)
+    const {names, skipped, suffixed} = assignProfileNames(named, handWrittenProfileNames(text), written)
     const bySession = new Map<string, ManagedProfile[]>()
     for (const {pair} of named) {
       const name = names.get(pairKey(pair))
@@ -167,6 +172,9 @@ export async function syncProfiles(input: SyncInput, deps: SyncDeps): Promise<Sy
         roleName: pair.roleName,
         reason: 'a hand-written profile has this name',
       })),
+      suffixed: suffixed
+        .filter(({name}) => !before.has(name))
+        .map(({pair, name, kept}) => ({profile: name, kept, session: pair.session, accountId: pair.accountId, roleName: pair.roleName})),
     }
     if (changed && !input.dryRun) {
       await writeFileAtomic(deps.paths.configFile, next, {backup: true})
