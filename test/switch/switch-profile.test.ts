@@ -99,6 +99,22 @@ describe('switchProfile (domain, fakes)', () => {
     expect(frecency.entries['dev.Admin'].count).to.equal(1)
   })
 
+  it('without a terminal, a fuzzy guess never picks a production account; its exact name does', async () => {
+    const fuzzy = await switchProfile(input({query: 'prod', print: true, yes: true}), deps()).then(
+      () => undefined,
+      (e: {exit: number; line: string}) => e,
+    )
+    expect(fuzzy).to.have.property('exit', 2)
+    expect(fuzzy!.line).to.include('a production account').and.include('`keyless switch --print prod.Admin`')
+    expect(out).to.deep.equal([])
+    await switchProfile(input({query: 'prod.Admin', print: true}), deps())
+    expect(out.join('')).to.equal('prod.Admin\n')
+    // On a terminal the picker opens instead (with the query), where the guard asks.
+    pickChoice = (choices) => choices.find((c) => c.value.profile === 'prod.Admin')!.value
+    await switchProfile(input({query: 'prod adm', print: true}), deps({}, true))
+    expect(pickerCalls).to.have.length(0) // one match: no picker, on a terminal
+  })
+
   it('under the shell function: writes AWS_PROFILE, the previous one, the region, KEYLESS_ENVIRONMENT; removes keys in the way', async () => {
     const env = {AWS_PROFILE: 'dev.Admin', AWS_ACCESS_KEY_ID: 'AKIAOLD', AWS_SECRET_ACCESS_KEY: 'old'}
     const r = await switchProfile(input({query: 'prod.Admin', yes: true, shell: {shell: 'bash', exportFile: '/tmp/f'}}), deps(env))
