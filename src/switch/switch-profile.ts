@@ -71,6 +71,9 @@ export async function switchProfile(input: SwitchInput, deps: SwitchDeps): Promi
   if (entries.length === 0) {
     throw new UsageError('There is nothing to switch to: no sso-session with accounts, and no profiles.', 'Run `keyless configure`, then `keyless login`.')
   }
+  // A profile named exactly that the picker leaves out (keyless refuses it): say why.
+  const query = input.query?.trim()
+  if (query && Object.hasOwn(config.profiles, query) && !entries.some((e) => e.profile === query)) resolveProfile(config, query)
   const frecency = await readFrecency(deps.paths.cacheDir)
   const now = deps.now()
   const index = createFuzzyIndex(entries, {text: entryText, rank: (e) => frecencyScore(frecency.entries[e.key], now)})
