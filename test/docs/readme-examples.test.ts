@@ -38,6 +38,7 @@ interface Setup {
 const functionBash = 'eval "$(keyless shell-init bash)"'
 const setups: Setup[] = [
   {prefix: /^keyless (--help|help|--version)\b/, needs: []},
+  {prefix: /^keyless configure --remove \S+$/, needs: ['signedIn'], tty: {waitFor: /Remove sso-session/, type: 'y'}},
   {prefix: /^keyless (configure|login|logout|status)\b/, needs: []},
   {prefix: /^eval "\$\(keyless shell-init zsh\)"$/, needs: ['signedIn', 'synced'], shell: 'zsh', check: 'whence -w keyless keyless_prompt >/dev/null'},
   {prefix: /^keyless switch$/, needs: ['signedIn', 'synced'], prelude: functionBash, tty: {waitFor: /Switch to \(\d+ entries\)/, type: 'sandbox', then: /❯ +sandbox/}},
@@ -94,6 +95,7 @@ describe('README.md: every keyless command it shows runs (documentation test, bu
       expect(result.code, `README.md:${line} \`${command}\` exited ${result.code}\n${result.output}`).to.equal(setup.exit ?? 0)
       if (/^keyless logout\b/.test(command)) state.signedIn = false
       if (/^keyless (login|configure)\b/.test(command)) state.signedIn = /^keyless login\b/.test(command)
+      if (/^keyless configure --remove\b/.test(command)) state.synced = false
     })
   }
 
