@@ -5,7 +5,8 @@ import {storeKeys} from '../store/keys.js'
 import type {LoginDeps} from './device-login.js'
 import {interactiveLogin} from './interactive-login.js'
 import {refreshToken} from './refresh-token.js'
-import type {AccessToken, SsoSession, TokenProvider} from './session-types.js'
+import type {SsoSession} from '../config/profile-types.js'
+import type {AccessToken, TokenProvider} from './session-types.js'
 import {readToken, writeToken, type LoginFlow, type StoredToken} from './stored-items.js'
 import {MIN_REMAINING_MS, tokenState} from './token-state.js'
 
@@ -16,6 +17,7 @@ export interface TokenProviderOptions {
   /** Never start a browser login: fail with LoginRequiredError (exit 3) instead. Refresh stays silent and allowed. */
   noLogin: boolean
   noBrowser?: boolean
+  /** The flow of this call (--flow); overrides the session's keyless_login_flow. */
   flow?: LoginFlow
   platform?: NodeJS.Platform
 }
@@ -129,7 +131,9 @@ export function createTokenProvider(deps: TokenProviderDeps, options: TokenProvi
       }
       if (!force && reason !== 'not signed in') deps.stderr.write(`Session "${session.name}": ${reason}; signing in again.\n`)
       try {
-        const token = await interactiveLogin(session, {flow: options.flow, noBrowser: options.noBrowser, platform: options.platform}, deps)
+        // --flow of this call, else the session's keyless_login_flow, else device (in interactiveLogin).
+        const flow = options.flow ?? session.loginFlow
+        const token = await interactiveLogin(session, {flow, noBrowser: options.noBrowser, platform: options.platform}, deps)
         await failures.clear()
         return {token, source: 'login'}
       } catch (error) {

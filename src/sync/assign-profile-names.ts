@@ -1,4 +1,4 @@
-import type {AccountRolePair} from '../portal/list-assignments.js'
+import {pairKey, type AccountRolePair} from '../config/account-role-pair.js'
 import {sanitizeProfileName} from './profile-name.js'
 
 export interface NamedPair {
@@ -15,8 +15,6 @@ export interface NameAssignment {
   /** Newcomers whose name got a suffix because a profile already written has their plain name. */
   suffixed: Array<{pair: AccountRolePair; name: string; kept: string}>
 }
-
-export const pairKey = (p: Pick<AccountRolePair, 'session' | 'accountId' | 'roleName'>) => `${p.session}/${p.accountId}/${p.roleName}`
 
 const suffixes: Array<(p: AccountRolePair) => string> = [(p) => p.session, (p) => p.accountId, (p) => p.roleName]
 

@@ -2,10 +2,10 @@ import {loadAwsConfig} from '../config/load-aws-config.js'
 import {listSsoSessions} from '../config/sso-sessions.js'
 import type {StoreDeps} from '../deps.js'
 import {cachedCredentialList, chainProfiles, type CachedCredential, type ChainProfiles} from './cached-credential-list.js'
-import {storedSessionNames} from './logout-session.js'
-import {belongsTo, readRegistration, readToken} from './stored-items.js'
-import {REFRESH_WINDOW_MS} from './token-state.js'
-import {nodeVersionNote, type NodeSupport} from '../status/node-version-note.js'
+import {storedSessionNames} from '../sso/logout-session.js'
+import {belongsTo, readRegistration, readToken} from '../sso/stored-items.js'
+import {REFRESH_WINDOW_MS} from '../sso/token-state.js'
+import {nodeVersionNote, type NodeSupport} from './node-version-note.js'
 
 export interface SessionStatus {
   session: string
