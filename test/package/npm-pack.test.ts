@@ -1,4 +1,5 @@
 import {execFile} from 'node:child_process'
+import {readFileSync} from 'node:fs'
 import {cp, mkdir, mkdtemp, readdir, rm, symlink} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -39,7 +40,10 @@ describe('the npm package (npm pack of a clean checkout, installed into a temp p
   after(() => (dir ? rm(dir, {recursive: true, force: true}) : undefined))
 
   it('ships the built CLI and its oclif manifest', () => {
-    expect(files).to.include.members(['bin/run.js', 'oclif.manifest.json', 'dist/commands/status.js', 'dist/credentials/serve-cached-credentials.js'])
+    // What the entry point imports directly (the hot path) must be in it too.
+    const imported = [...readFileSync(join(REPO_ROOT, 'bin', 'run.js'), 'utf8').matchAll(/'\.\.\/(dist\/[^']+\.js)'/g)].map((m) => m[1])
+    expect(imported).to.have.length.greaterThan(0)
+    expect(files).to.include.members(['bin/run.js', 'oclif.manifest.json', 'dist/commands/status.js', ...imported])
     expect(files.filter((f) => f.startsWith('dist/commands/'))).to.have.length.greaterThan(10)
     expect(files.some((f) => f.startsWith('src/') || f.startsWith('test/'))).to.equal(false)
   })
