@@ -1,6 +1,5 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
-import {createAppDeps} from '../cli/command-deps.js'
 import {configureSession, type ConfigureResult} from '../sso/configure-session.js'
 import {removeSession, type RemoveSessionResult} from '../sso/remove-session.js'
 import {promptSsoSession} from '../ui/prompt-sso-session.js'
@@ -37,7 +36,7 @@ On a terminal, missing values are asked for; otherwise give them as flags. Editi
   async run(): Promise<ConfigureResult | RemoveSessionResult> {
     const {flags} = await this.parse(Configure)
     if (flags.remove !== undefined) {
-      const deps = await createAppDeps({noLogin: true})
+      const deps = await this.deps({noLogin: true})
       const confirm = async (message: string) => (await import('@inquirer/prompts')).confirm({message, default: false}, {output: process.stderr})
       return removeSession({session: flags.remove, yes: flags.yes}, {...deps, confirm})
     }
