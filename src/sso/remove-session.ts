@@ -3,7 +3,7 @@ import {removeSection} from '../config/ini-document.js'
 import {assertWellFormed, loadAwsConfig, readTextFile} from '../config/load-aws-config.js'
 import {managedProfileNames, readManagedBlock, replaceManagedBlock} from '../config/managed-block.js'
 import {getSsoSession} from '../config/sso-sessions.js'
-import {backupPath, writeFileAtomic} from '../config/write-file-atomic.js'
+import {backupPath, writeFileAtomic} from '../util/write-file-atomic.js'
 import {InterruptedError, UsageError} from '../errors.js'
 import {logoutSession, type LogoutDeps, type SessionLogout} from './logout-session.js'
 
