@@ -48,6 +48,14 @@ async function runStep(sandbox: Sandbox, step: Step, secrets: string[]): Promise
 
 const emulator = await startEmulator()
 const sandbox = await createSandbox({emulator})
+// The keychain service a user would recognise in `keyless status` (the sandbox's is a random test one).
+const DEMO_SERVICE = 'keyless-demo'
+const clearDemoService = () =>
+  new Promise<void>((resolve) => spawn('secret-tool', ['clear', 'service', DEMO_SERVICE], {stdio: 'ignore'}).on('close', () => resolve()).on('error', () => resolve()))
+if (sandbox.env.KEYLESS_STORE === 'keychain') {
+  sandbox.env.KEYLESS_KEYCHAIN_SERVICE = DEMO_SERVICE
+  await clearDemoService()
+}
 const secrets: string[] = []
 let failed = false
 try {
@@ -143,6 +151,7 @@ try {
 } finally {
   await sandbox.run(['agent', 'stop'])
   await sandbox.cleanup()
+  if (sandbox.env.KEYLESS_KEYCHAIN_SERVICE === DEMO_SERVICE) await clearDemoService()
   await emulator.close()
 }
 process.exit(failed ? 1 : 0)

@@ -100,6 +100,17 @@ function checkReplaceTarget(
   }
 }
 
+/** The region the --replace-with target uses: its own, else the first one down its source_profile chain. */
+function targetRegion(target: string, configProfiles: Record<string, Record<string, string>>): string | undefined {
+  const seen = new Set<string>()
+  for (let p: string | undefined = target; p !== undefined && !seen.has(p); p = configProfiles[p]?.source_profile) {
+    seen.add(p)
+    const region = configProfiles[p]?.region
+    if (region) return region
+  }
+  return undefined
+}
+
 function groupByProfile(findings: Finding[]): FixChoice[] {
   const groups = new Map<string, Finding[]>()
   for (const f of findings) groups.set(f.profile!, [...(groups.get(f.profile!) ?? []), f])
@@ -154,7 +165,13 @@ export async function fixKeys(input: FixInput, deps: FixDeps): Promise<FixResult
       profiles: chosen,
       configFile,
       ...(input.replaceWith !== undefined && replaced.length > 0
-        ? {replaceWith: {profile: input.replaceWith, credentialProcess: credentialProcessLine(input.keylessCommand ?? 'keyless', input.replaceWith)}}
+        ? {
+            replaceWith: {
+              profile: input.replaceWith,
+              credentialProcess: credentialProcessLine(input.keylessCommand ?? 'keyless', input.replaceWith),
+              region: targetRegion(input.replaceWith, scan.configProfiles),
+            },
+          }
         : input.keep
           ? {replaceWith: {credentialProcess: (p: string) => credentialProcessLine(input.keylessCommand ?? 'keyless', p), extraLines: (p: string) => [`keyless_stored_key = ${p}`]}}
           : {}),

@@ -27,10 +27,10 @@ export interface PlanInput {
   configFile: string
   /**
    * `credential_process` line value for the replaced profiles, e.g. `keyless credential-process --profile dev`
-   * (a function of the profile for `--keep`, where each profile serves itself), and the other lines
-   * that go with it (`keyless_stored_key = NAME` for `--keep`).
+   * (a function of the profile for `--keep`, where each profile serves itself), the other lines that
+   * go with it (`keyless_stored_key = NAME` for `--keep`), and the target's region (`--replace-with`).
    */
-  replaceWith?: {profile?: string; credentialProcess: string | ((profile: string) => string); extraLines?: (profile: string) => string[]}
+  replaceWith?: {profile?: string; credentialProcess: string | ((profile: string) => string); extraLines?: (profile: string) => string[]; region?: string}
 }
 
 export interface PlannedFile {
@@ -83,11 +83,12 @@ function awsFileEdits(file: PlanFile, input: PlanInput): Edit[] {
     const start = section.startLine
     const end = Math.max(start + 1, ...[...removed].map((l) => l + 1), insertAt ?? 0)
     const block: string[] = []
+    const inserted = (insert ?? []).map((line) => `${line}${eol}`)
     for (let l = start; l < end; l++) {
-      if (l === insertAt) block.push(...insert!.map((line) => `${line}${eol}`))
+      if (l === insertAt) block.push(...inserted)
       if (!removed.has(l)) block.push(raw[l])
     }
-    if (insertAt === end) block.push(...insert!.map((line) => `${line}${eol}`))
+    if (insertAt === end) block.push(...inserted)
     const atFileEnd = end === raw.length && terminatorOf(raw.at(-1) ?? '\n') === ''
     return {profile, start, end, lines: fitLines(block, eol, atFileEnd ? 'none' : 'eol')}
   }
@@ -132,33 +133,41 @@ function appendSection(sections: IniSection[], raw: string[], eol: string, profi
   return {profile, start: raw.length - 1, end: raw.length, lines: [last + eol, eol, ...lines]}
 }
 
-/** The lines a replaced profile gets: credential_process, then the extra lines. */
+/** The lines a replaced profile gets: credential_process, then the extra lines, then the target's region. */
 function replacementEntries(profile: string, replaceWith: NonNullable<PlanInput['replaceWith']>): string[] {
   const command = typeof replaceWith.credentialProcess === 'string' ? replaceWith.credentialProcess : replaceWith.credentialProcess(profile)
-  return [`credential_process = ${command}`, ...(replaceWith.extraLines?.(profile) ?? [])]
+  return [`credential_process = ${command}`, ...(replaceWith.extraLines?.(profile) ?? []), ...(replaceWith.region ? [`region = ${replaceWith.region}`] : [])]
 }
 
-/** The lines for a replaced profile's config section, or undefined when they are already there. */
+/**
+ * The lines a replaced profile's config section gets: credential_process (unless it is already
+ * there), the extra lines it lacks, and the target's region when the section has none (a region it
+ * has stays), so `aws --profile OLD` keeps working without one of its own. Undefined: nothing to add.
+ */
 function replacementLines(section: IniSection, profile: string, replaceWith: NonNullable<PlanInput['replaceWith']>): string[] | undefined {
-  const entries = replacementEntries(profile, replaceWith)
-  const credentialProcess = entries[0].slice('credential_process = '.length)
+  const [processLine, ...others] = replacementEntries(profile, replaceWith)
+  const credentialProcess = processLine.slice('credential_process = '.length)
+  const lines: string[] = []
   const current = section.entries.filter((e) => e.key === 'credential_process').at(-1)
-  const extra = entries.slice(1).filter((line) => !section.entries.some((e) => `${e.key} = ${e.value}` === line))
-  if (current?.value === credentialProcess) return extra.length > 0 ? extra : undefined
-  if (current) {
+  if (current && current.value !== credentialProcess) {
     throw new UsageError(
       `Profile "${profile}" already has credential_process = ${current.value}.`,
       'Remove that line first, or fix without --replace-with.',
     )
   }
-  const conflict = section.entries.find((e) => conflictingKeys.includes(e.key))
-  if (conflict) {
-    throw new UsageError(
-      `Profile "${profile}" has ${conflict.key}, so a credential_process added by --replace-with would not be used.`,
-      'Fix it without --replace-with and edit the profile by hand.',
-    )
+  if (!current) {
+    const conflict = section.entries.find((e) => conflictingKeys.includes(e.key))
+    if (conflict) {
+      throw new UsageError(
+        `Profile "${profile}" has ${conflict.key}, so a credential_process added by --replace-with would not be used.`,
+        'Fix it without --replace-with and edit the profile by hand.',
+      )
+    }
+    lines.push(processLine)
   }
-  return entries
+  const hasRegion = section.entries.some((e) => e.key === 'region' && e.value !== '')
+  lines.push(...others.filter((line) => !section.entries.some((e) => `${e.key} = ${e.value}` === line) && !(line.startsWith('region = ') && hasRegion)))
+  return lines.length > 0 ? lines : undefined
 }
 
 /** Edits for a shell file: remove its whole-line credential assignments, each hunk anchored by the line before it. */

@@ -1,8 +1,17 @@
 import {format} from 'node:util'
-import {Command, Errors, ux} from '@oclif/core'
+import {Command, Errors, Flags, ux, type Interfaces} from '@oclif/core'
 import type {Output} from '../deps.js'
 import {KeylessError} from '../errors.js'
 import {createAppDeps, processStreams, type AppDeps, type AppDepsOptions} from './command-deps.js'
+
+/** oclif's FlagOutput / ArgOutput (not exported from @oclif/core). */
+type Parsed = {[name: string]: unknown}
+
+/** --debug was given before any `--` (the fallback when parsing itself failed). */
+export function argvAsksDebug(argv: readonly string[]): boolean {
+  const separator = argv.indexOf('--')
+  return (separator === -1 ? argv : argv.slice(0, separator)).includes('--debug')
+}
 
 /**
  * Every keyless command extends this: a failure becomes one line on stderr and a deliberate exit
@@ -15,6 +24,22 @@ import {createAppDeps, processStreams, type AppDeps, type AppDepsOptions} from '
  * exit code, without a build or a subprocess.
  */
 export abstract class BaseCommand extends Command {
+  static override baseFlags = {
+    debug: Flags.boolean({description: 'print stack traces on errors (also DEBUG=1)', helpGroup: 'GLOBAL'}),
+  }
+
+  /** --debug as parsed; undefined until parsing succeeded. */
+  private parsedDebug?: boolean
+
+  override async parse<F extends Parsed, B extends Parsed, A extends Parsed>(
+    options?: Interfaces.Input<F, B, A>,
+    argv?: string[],
+  ): Promise<Interfaces.ParserOutput<F, B, A>> {
+    const result = await super.parse(options, argv)
+    this.parsedDebug = Boolean((result.flags as {debug?: boolean}).debug)
+    return result
+  }
+
   /** What the command hands to domain code: the real process, the configured store, real clients. */
   protected deps(options: AppDepsOptions = {}): Promise<AppDeps> {
     return createAppDeps(options)
@@ -38,7 +63,8 @@ export abstract class BaseCommand extends Command {
   }
 
   protected override async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
-    const debug = Boolean(process.env.DEBUG) || this.argv.includes('--debug')
+    // Parsed flags when parsing succeeded; when the parser itself failed, the raw argv.
+    const debug = Boolean(process.env.DEBUG) || (this.parsedDebug ?? argvAsksDebug(this.argv))
     const stderr = this.streams().stderr
     if (error instanceof KeylessError) {
       stderr.write(`keyless: ${error.line}\n`)

@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
 import {configureSession, type ConfigureResult} from '../sso/configure-session.js'
+import {removeSession, type RemoveSessionResult} from '../sso/remove-session.js'
 import {promptSsoSession} from '../ui/prompt-sso-session.js'
 import {resolvePaths} from '../util/paths.js'
 
@@ -8,13 +9,16 @@ export default class Configure extends BaseCommand {
   static override summary = 'Add or edit an sso-session (start URL, region, scopes) in the AWS config.'
   static override description = `Writes [sso-session NAME] with sso_start_url, sso_region and sso_registration_scopes to $AWS_CONFIG_FILE (default ~/.aws/config), atomically, changing nothing else in the file. The default scope sso:account:access is what allows silent refresh.
 
-On a terminal, missing values are asked for; otherwise give them as flags. Editing an existing session keeps the values you do not give. --flow pkce|device is remembered as keyless_login_flow and used by every sign-in of the session, including the ones credential-process and exec start; a --flow given to a command overrides it for that call.`
+On a terminal, missing values are asked for; otherwise give them as flags. Editing an existing session keeps the values you do not give. --flow pkce|device is remembered as keyless_login_flow and used by every sign-in of the session, including the ones credential-process and exec start; a --flow given to a command overrides it for that call.
+
+--remove SESSION logs out of the session (portal and every secret), then deletes its [sso-session] section and its managed block of synced profiles; it asks first on a terminal (--yes otherwise), and keeps the previous file as $AWS_CONFIG_FILE.keyless-backup.`
 
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> --session corp --start-url https://d-1234567890.awsapps.com/start --region eu-west-1',
     '<%= config.bin %> <%= command.id %> --session corp --scopes sso:account:access',
     '<%= config.bin %> <%= command.id %> --session corp --flow pkce',
+    '<%= config.bin %> <%= command.id %> --remove corp',
   ]
 
   static override enableJsonFlag = true
@@ -25,10 +29,17 @@ On a terminal, missing values are asked for; otherwise give them as flags. Editi
     region: Flags.string({description: 'region of the IAM Identity Center instance, e.g. eu-west-1'}),
     scopes: Flags.string({description: 'comma-separated registration scopes (default sso:account:access)'}),
     flow: Flags.string({description: 'sign-in flow of this session for every login, explicit or implicit (keyless_login_flow)', options: ['pkce', 'device']}),
+    remove: Flags.string({description: 'remove this sso-session: log out, delete its section and its synced profiles (the previous file is kept as the backup)', exclusive: ['session', 'start-url', 'region', 'scopes', 'flow']}),
+    yes: Flags.boolean({char: 'y', description: 'with --remove: do not ask'}),
   }
 
-  async run(): Promise<ConfigureResult> {
+  async run(): Promise<ConfigureResult | RemoveSessionResult> {
     const {flags} = await this.parse(Configure)
+    if (flags.remove !== undefined) {
+      const deps = await this.deps({noLogin: true})
+      const confirm = async (message: string) => (await import('@inquirer/prompts')).confirm({message, default: false}, {output: process.stderr})
+      return removeSession({session: flags.remove, yes: flags.yes}, {...deps, confirm})
+    }
     const deps = {
       paths: resolvePaths(process.env),
       stderr: {write: (text: string) => void process.stderr.write(text)},

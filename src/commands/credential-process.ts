@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
 import {flowFlag, flowOf, noLoginFlag} from '../cli/shared-flags.js'
+import {UsageError} from '../errors.js'
 import {toProcessJson} from '../credentials/credential-types.js'
 import {profileCredentials} from '../credentials/profile-credentials.js'
 
@@ -20,13 +21,16 @@ Use it from ~/.aws/config:
   ]
 
   static override flags = {
-    profile: Flags.string({char: 'p', description: 'profile in the AWS config', required: true}),
+    profile: Flags.string({char: 'p', description: 'profile in the AWS config (required)'}),
     'no-login': noLoginFlag,
     flow: flowFlag,
   }
 
   async run(): Promise<void> {
     const {flags} = await this.parse(CredentialProcess)
+    if (!flags.profile) {
+      throw new UsageError('credential-process needs --profile NAME (a profile in your AWS config).', 'In ~/.aws/config: credential_process = keyless credential-process --profile NAME')
+    }
     const deps = await this.deps({noLogin: flags['no-login'], flow: flowOf(flags.flow)})
     const {credentials} = await profileCredentials(flags.profile, deps)
     await new Promise<void>((resolve) => process.stdout.write(toProcessJson(credentials), () => resolve()))

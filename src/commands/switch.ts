@@ -13,7 +13,7 @@ export default class Switch extends BaseCommand {
   static override summary = 'Pick an account and role with a fuzzy finder and switch to it.'
   static override description = `A fuzzy picker (fzf's matching and extended syntax: "prod admin", 'exact, ^prefix, suffix$, !not) over every account/role pair of every sso-session and the profiles of your AWS config, matching account name, id, role, session and profile name, best matches first, then the ones you use most and last. Production-like accounts are marked [PROD]. Enter switches, Esc or Ctrl-C cancels (exit 130).
 
-A QUERY with exactly one match switches without the picker; without a terminal, QUERY is required and an ambiguous one fails listing the best matches (exit 2). "-" goes back to the previous profile.
+A QUERY with exactly one match switches without the picker. Without a terminal, QUERY is required and a clear winner is taken: the only match in which every term starts a word (split at - . and camelCase), else the best one when its score leads the next by 25 %; a near-tie fails listing the best matches (exit 2), and a production account needs its exact profile name. "-" goes back to the previous profile.
 
 With the shell function (\`eval "$(keyless shell-init zsh)"\`, see shell-init), switch sets AWS_PROFILE, AWS_REGION and AWS_DEFAULT_REGION in the shell you run it from. Without it, switch opens a new shell with the credentials (as exec does). --print only prints the profile name.`
 

@@ -9,7 +9,7 @@ export default class Sync extends BaseCommand {
   static override summary = 'Write one AWS config profile per account/role pair you can use.'
   static override description = `Writes a managed block per sso-session into $AWS_CONFIG_FILE, between marker comments, with one profile per account/role pair: credential_process = keyless credential-process --profile NAME, keyless_session, keyless_account_id, keyless_account_name, keyless_role_name, region, and keyless_environment = prod for production-like accounts. Every AWS tool can then use --profile NAME.
 
-Profile names come from a template (default {account_name}.{role_name}; placeholders {session}, {account_id}, {account_name}, {role_name}), reduced to characters the AWS CLI accepts and remembered in the sso-session as keyless_profile_template. Names that collide between sessions get a .SESSION suffix (two accounts with one name: .ACCOUNT_ID). A name that a profile outside the managed blocks already uses is skipped with a warning, never overwritten. Pairs you lost access to are removed.
+Profile names come from a template (default {account_name}.{role_name}; placeholders {session}, {account_id}, {account_name}, {role_name}), reduced to characters the AWS CLI accepts and remembered in the sso-session as keyless_profile_template. A name once written never changes while its account/role exists: a newcomer whose name is taken (another session, another account of that name) gets a .SESSION suffix (two accounts with one name: .ACCOUNT_ID), with a warning naming both; names that collide in one run are all suffixed. A name that a profile outside the managed blocks already uses is skipped with a warning, never overwritten. Pairs you lost access to are removed.
 
 Every byte outside the managed blocks is kept. The file is replaced atomically, the previous one kept as $AWS_CONFIG_FILE.keyless-backup. Running sync again changes nothing unless your access changed. --dry-run prints the diff instead. credential_process calls \`keyless\` when it is on PATH, else this installation's absolute path; set KEYLESS_BIN to choose.`
 
@@ -39,6 +39,9 @@ Every byte outside the managed blocks is kept. The file is replaced atomically, 
     const result = await syncProfiles(input, {...deps, portal: discoveryPortalClient(deps.clients)})
     for (const s of result.skipped) {
       this.logToStderr(`keyless: warning: not writing profile "${s.profile}" (${s.session} ${s.accountId} ${s.roleName}): ${s.reason}; it is left as it is. Rename that profile or use --template.`)
+    }
+    for (const s of result.suffixed) {
+      this.logToStderr(`keyless: warning: ${s.session} ${s.accountId} ${s.roleName} is written as "${s.profile}": the existing profile "${s.kept}" keeps its name.`)
     }
     if (this.jsonEnabled()) return result
     if (result.dryRun) {

@@ -4,6 +4,7 @@ import type {ChainedRoleProfile, EnvironmentKeyProfile, ResolvedProfile, SsoRole
 import {isValidSourceIdentity, parseSessionTags, parseTransitiveTagKeys} from './session-tags.js'
 import {getSsoSession, legacySessionName} from './sso-sessions.js'
 import {quote} from './validate.js'
+import {createScratch, fuzzyScore, isAsciiText, prepareText} from '../util/fuzzy-score.js'
 
 const roleArnPattern = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/
 const minDuration = 900
@@ -253,16 +254,22 @@ function unknownProfile(config: AwsConfig, name: string, referencedBy?: string):
 }
 
 /**
- * Up to three known names closest to `name`: the same ignoring case, else names containing it (or
- * contained in it), else the fewest edits away (at most a quarter of the name, at least 2).
+ * Up to three known names closest to `name`: the same ignoring case; else the best fuzzy matches
+ * (the fzf score the picker ranks by: `workload-dev.AdminAccess` → `workload-dev.AdministratorAccess`,
+ * not the `ReadOnlyAccess` a plain edit distance would pick), within 80 % of the best score; else,
+ * for typos fzf cannot match, the fewest edits away (at most a quarter of the name, at least 2).
  */
 export function closeNames(name: string, known: string[]): string[] {
   const lower = name.toLowerCase()
+  const same = known.filter((k) => k.toLowerCase() === lower)
+  if (same.length > 0) return same.slice(0, 3)
+  const fuzzy = fuzzyCloseNames(lower, known)
+  if (fuzzy.length > 0) return fuzzy
   const limit = Math.max(2, Math.floor(name.length / 4))
   const scored = known
     .map((k) => {
       const kl = k.toLowerCase()
-      const score = kl === lower ? 0 : kl.includes(lower) || lower.includes(kl) ? 1 : 1 + editDistance(lower, kl)
+      const score = kl.includes(lower) || lower.includes(kl) ? 1 : 1 + editDistance(lower, kl)
       return {k, score}
     })
     .filter(({score}) => score <= 1 + limit)
@@ -270,6 +277,23 @@ export function closeNames(name: string, known: string[]): string[] {
   return scored
     .filter((s) => s.score === best)
     .sort((a, b) => a.k.localeCompare(b.k))
+    .slice(0, 3)
+    .map(({k}) => k)
+}
+
+function fuzzyCloseNames(lower: string, known: string[]): string[] {
+  if (!isAsciiText(lower) || lower.length === 0) return []
+  const pattern = Uint8Array.from(lower, (c) => c.charCodeAt(0))
+  const scratch = createScratch()
+  const scored = known
+    .filter(isAsciiText)
+    .map((k) => ({k, score: fuzzyScore(prepareText(k), pattern, false, scratch)}))
+    .filter((s) => s.score > 0)
+  if (scored.length === 0) return []
+  const best = Math.max(...scored.map((s) => s.score))
+  return scored
+    .filter((s) => s.score >= best * 0.8)
+    .sort((a, b) => b.score - a.score || a.k.length - b.k.length || a.k.localeCompare(b.k))
     .slice(0, 3)
     .map(({k}) => k)
 }

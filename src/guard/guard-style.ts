@@ -6,9 +6,15 @@ export const guardMarker = '!! PRODUCTION !!'
 /** Short badge for lists (status, the picker). */
 export const guardBadge = '[PROD]'
 
-/** Color only on a terminal, and never when NO_COLOR is set (https://no-color.org). */
+/**
+ * Color only on a terminal, unless asked with FORCE_COLOR (non-empty, not 0/false; for CI logs
+ * that render it), and never when NO_COLOR is set (https://no-color.org).
+ */
 export function colorEnabled(out: Pick<Output, 'isTTY'>, env: NodeJS.ProcessEnv = {}): boolean {
-  return Boolean(out.isTTY) && !env.NO_COLOR && env.TERM !== 'dumb'
+  if (env.NO_COLOR) return false
+  const force = env.FORCE_COLOR
+  if (force !== undefined && force !== '' && force !== '0' && force !== 'false') return true
+  return Boolean(out.isTTY) && env.TERM !== 'dumb'
 }
 
 /** `text` in bold red when `color`, unchanged otherwise. */

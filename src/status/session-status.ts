@@ -5,9 +5,7 @@ import {cachedCredentialList, chainProfiles, type CachedCredential, type ChainPr
 import {storedSessionNames} from '../sso/logout-session.js'
 import {belongsTo, readRegistration, readToken} from '../sso/stored-items.js'
 import {REFRESH_WINDOW_MS} from '../sso/token-state.js'
-
-/** The AWS SDK for JavaScript v3 requires this Node.js major for releases after the first week of January 2027. */
-export const SDK_NODE_MAJOR = 22
+import {nodeVersionNote, type NodeSupport} from './node-version-note.js'
 
 export interface SessionStatus {
   session: string
@@ -37,20 +35,7 @@ export interface SessionStatus {
 export interface StatusResult {
   store: {kind: string; description: string}
   sessions: SessionStatus[]
-  node: {version: string; supported: boolean; note?: string}
-}
-
-/** Node versions below the SDK's upcoming minimum get one note. */
-export function nodeSupport(version: string): StatusResult['node'] {
-  const major = Number.parseInt(version.replace(/^v/, ''), 10)
-  if (!Number.isFinite(major) || major >= SDK_NODE_MAJOR) return {version, supported: true}
-  return {
-    version,
-    supported: false,
-    note:
-      `Node.js ${version}: AWS SDK for JavaScript v3 releases published after the first week of January 2027 ` +
-      `require Node.js ${SDK_NODE_MAJOR} or later; upgrade Node.js to keep getting SDK fixes.`,
-  }
+  node: NodeSupport
 }
 
 const iso = (ms: number) => new Date(ms).toISOString()
@@ -97,5 +82,5 @@ export async function sessionStatus(input: {nodeVersion: string}, deps: StoreDep
       },
     })
   }
-  return {store: {kind: deps.store.kind, description: deps.store.description}, sessions, node: nodeSupport(input.nodeVersion)}
+  return {store: {kind: deps.store.kind, description: deps.store.description}, sessions, node: await nodeVersionNote(input, deps)}
 }

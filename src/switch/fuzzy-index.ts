@@ -1,5 +1,5 @@
 import {packageFinder} from './fzf-package.js'
-import {createScratch, fuzzyScore, isAsciiText, maxScoreFor, prepareText, type PreparedText} from './fuzzy-score.js'
+import {createScratch, fuzzyScore, isAsciiText, maxScoreFor, prepareText, type PreparedText} from '../util/fuzzy-score.js'
 
 /** One ranked match. */
 export interface FuzzyMatch<T> {

@@ -1,4 +1,6 @@
 import type {AwsConfig} from '../config/load-aws-config.js'
+import {resolveProfile} from '../config/resolve-profile.js'
+import {KeylessError} from '../errors.js'
 import {environmentOf, guardPatterns} from '../guard/guard-policy.js'
 import {pairKey, type AccountRolePair} from '../config/account-role-pair.js'
 import {pairProfiles} from '../config/pair-profiles.js'
@@ -73,11 +75,22 @@ export function switchEntries(pairs: AccountRolePair[], config: AwsConfig): Swit
     entries.push({key: p.name, profile: p.name, session: p.session, accountId: p.accountId, accountName: p.accountName, roleName: p.roleName, region: p.region, guarded: guarded(p.name, p.accountName, p.session)})
     covered.add(p.name)
   }
-  // Role chains.
+  // Role chains keyless can serve (one it refuses, e.g. with mfa_serial, would only fail when chosen).
   for (const [name, s] of Object.entries(config.profiles)) {
-    if (covered.has(name) || !s.role_arn || !s.source_profile) continue
+    if (covered.has(name) || !s.role_arn || !s.source_profile || !servable(config, name)) continue
     const accountId = /^arn:[^:]+:iam::(\d{12}):/.exec(s.role_arn)?.[1]
     entries.push({key: name, profile: name, accountId, roleName: s.role_arn.split('/').at(-1), region: s.region || undefined, detail: `via ${s.source_profile}`, guarded: guarded(name, undefined, undefined)})
   }
   return entries
+}
+
+/** Whether keyless would serve the profile (its resolution does not refuse it). */
+function servable(config: AwsConfig, name: string): boolean {
+  try {
+    resolveProfile(config, name)
+    return true
+  } catch (error) {
+    if (error instanceof KeylessError) return false
+    throw error
+  }
 }

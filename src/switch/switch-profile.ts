@@ -12,6 +12,7 @@ import {colorEnabled} from '../guard/guard-style.js'
 import {listAssignments, type ListAssignmentsDeps} from '../portal/list-assignments.js'
 import type {PickerChoice} from '../ui/picker.js'
 import type {Paths} from '../util/paths.js'
+import {clearWinner} from './clear-winner.js'
 import {createFuzzyIndex} from './fuzzy-index.js'
 import {frecencyScore, readFrecency, recordUse} from './frecency.js'
 import {pickerSource} from './picker-source.js'
@@ -56,6 +57,8 @@ export interface SwitchDeps extends Omit<ListAssignmentsDeps, 'paths'>, Omit<Cre
 /** How many matches the picker shows at most, and how many an ambiguous query lists. */
 const shown = 50
 const listed = 8
+/** How many of the best matches the no-terminal choice looks at (clearWinner needs the top ones). */
+const matchesConsidered = 50
 
 /**
  * `keyless switch`: picks an account/role (fuzzy picker, or a QUERY with exactly one match, or `-`
@@ -73,6 +76,9 @@ export async function switchProfile(input: SwitchInput, deps: SwitchDeps): Promi
   if (entries.length === 0) {
     throw new UsageError('There is nothing to switch to: no sso-session with accounts, and no profiles.', 'Run `keyless configure`, then `keyless login`.')
   }
+  // A profile named exactly that the picker leaves out (keyless refuses it): say why.
+  const query = input.query?.trim()
+  if (query && Object.hasOwn(config.profiles, query) && !entries.some((e) => e.profile === query)) resolveProfile(config, query)
   const frecency = await readFrecency(deps.paths.cacheDir)
   const now = deps.now()
   const index = createFuzzyIndex(entries, {text: entryText, rank: (e) => frecencyScore(frecency.entries[e.key], now)})
@@ -117,14 +123,22 @@ async function choose(input: SwitchInput, entries: SwitchEntry[], index: ReturnT
   if (query) {
     const exact = entries.filter((e) => e.profile === query)
     if (exact.length === 1) return exact[0]
-    const found = index.search(query, listed)
-    if (found.total === 1) return found.matches[0].item
+    const found = index.search(query, matchesConsidered)
     if (found.total === 0) {
       throw new UsageError(`Nothing matches "${query}".`, 'Run `keyless list` to see what you can use (or --refresh it).')
     }
+    if (found.total === 1 && deps.isInteractive) return found.matches[0].item
     if (!deps.isInteractive) {
-      const best = found.matches.map((m) => `  ${plainLabel(m.item)}`).join('\n')
-      throw new UsageError(`"${query}" matches ${found.total} entries; use more of the name or the exact profile name. Best matches:\n${best}`)
+      const winner = clearWinner(query, found.matches, entryText)
+      if (winner?.guarded) {
+        throw new UsageError(
+          `"${query}" best matches ${plainLabel(winner)}, a production account: without a terminal it is chosen only by its exact profile name.`,
+          winner.profile ? `Run \`keyless switch ${input.print ? '--print ' : ''}${winner.profile}\`.` : 'Run `keyless sync` to give it a profile name.',
+        )
+      }
+      if (winner) return winner
+      const best = found.matches.slice(0, listed).map((m) => `  ${plainLabel(m.item)}`).join('\n')
+      throw new UsageError(`"${query}" matches ${found.total} entries with no clear winner; use more of the name or the exact profile name. Best matches:\n${best}`)
     }
   } else if (!deps.isInteractive) {
     throw new UsageError('No terminal for the picker: name what to switch to.', 'Run `keyless switch QUERY` (a profile name or part of an account name).')

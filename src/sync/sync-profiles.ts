@@ -50,6 +50,8 @@ export interface SyncResult {
   removed: string[]
   unchanged: number
   skipped: SkippedPair[]
+  /** New profiles that got a suffix because an existing profile keeps the plain name. */
+  suffixed: Array<{profile: string; kept: string; session: string; accountId: string; roleName: string}>
 }
 
 export interface SyncDeps extends ListAssignmentsDeps {
@@ -61,8 +63,8 @@ export const regionKey = 'keyless_profile_region'
 
 /**
  * `keyless sync`: one profile per account/role pair in a managed block per sso-session of the AWS
- * config. Names come from each session's template and are unique across sessions (see
- * assignProfileNames); a name a hand-written profile already uses is skipped and reported; pairs
+ * config. Names come from each session's template, are unique across sessions and, once written,
+ * stable (see assignProfileNames); a name a hand-written profile already uses is skipped and reported; pairs
  * that disappeared are removed. Every byte outside the managed blocks is kept (the blocks are
  * edited with replaceManagedBlock, the template setting with upsertSection); the file is replaced
  * atomically with a backup, under the config lock, and only when something changed.
@@ -90,7 +92,10 @@ export async function syncProfiles(input: SyncInput, deps: SyncDeps): Promise<Sy
     const planOf = new Map(plans.map((p) => [p.session.name, p]))
 
     const {named, kept} = namePairs({blocks, pairs, targetNames, partial: input.session !== undefined, config, templateOf, planOf})
-    const {names, skipped} = assignProfileNames(named, handWrittenProfileNames(text))
+    // Names already written stay while their pair exists (scripts and source_profile chains use them).
+    const written = new Map<string, string>()
+    for (const block of blocks) for (const p of parseManagedProfiles(block.body)) written.set(pairKey(p), p.name)
+    const {names, skipped, suffixed} = assignProfileNames(named, handWrittenProfileNames(text), written)
     const bySession = profilesBySession(named, names, kept, planOf, config)
 
     let next = rewriteBlocks(text, {blocks, targets, targetNames, bySession, names, partial: input.session !== undefined, keylessCommand: input.keylessCommand})
@@ -102,7 +107,7 @@ export async function syncProfiles(input: SyncInput, deps: SyncDeps): Promise<Sy
       if (entries.length > 0) next = upsertSection(next, `sso-session ${plan.session.name}`, entries)
     }
 
-    const result = summarize(text, next, {configFile: deps.paths.configFile, dryRun: Boolean(input.dryRun), plans, bySession, sources, skipped})
+    const result = summarize(text, next, {configFile: deps.paths.configFile, dryRun: Boolean(input.dryRun), plans, bySession, sources, skipped, suffixed})
     if (result.changed && !input.dryRun) {
       await writeFileAtomic(deps.paths.configFile, next, {backup: true})
       result.backup = text === '' ? undefined : backupPath(deps.paths.configFile)
@@ -220,6 +225,7 @@ function summarize(
     bySession: Map<string, ManagedProfile[]>
     sources: Array<{session: string; source: SyncResult['sessions'][number]['source']}>
     skipped: Array<{pair: AccountRolePair; name: string}>
+    suffixed: Array<{pair: AccountRolePair; name: string; kept: string}>
   },
 ): SyncResult {
   const before = new Set(managedProfileNames(text).keys())
@@ -246,6 +252,9 @@ function summarize(
       roleName: pair.roleName,
       reason: 'a hand-written profile has this name',
     })),
+    suffixed: options.suffixed
+      .filter(({name}) => !before.has(name))
+      .map(({pair, name, kept}) => ({profile: name, kept, session: pair.session, accountId: pair.accountId, roleName: pair.roleName})),
   }
 }
 

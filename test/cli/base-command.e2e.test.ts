@@ -20,10 +20,26 @@ describe('keyless CLI surface (built CLI)', function () {
     }
   })
 
-  it('an unknown command is named, with the way to the list of commands, exit 127', async () => {
-    const {code, stderr} = await sb.run(['swich'])
-    expect(code).to.equal(127)
-    expect(stderr).to.include('swich is not a keyless command').and.include('keyless help')
+  it('an unknown command without a terminal: one line naming it, the closest command and the way to the list, exit 127', async () => {
+    for (const [typed, closest] of [['swich', 'switch'], ['logn', 'login'], ['credential-proces', 'credential-process']]) {
+      const {code, stderr, stdout} = await sb.run([typed])
+      expect(code, typed).to.equal(127)
+      expect(stdout).to.equal('')
+      expect(oneLine(stderr), stderr).to.have.length(1)
+      expect(stderr).to.equal(`keyless: ${typed} is not a keyless command. Did you mean ${closest}? Run \`keyless help\` for the list of commands.\n`)
+    }
+    const far = await sb.run(['xyzzy'])
+    expect(far.code).to.equal(127)
+    expect(far.stderr).to.equal('keyless: xyzzy is not a keyless command. Run `keyless help` for the list of commands.\n')
+  })
+
+  it('credential-process without --profile: one line in our voice naming --profile NAME, exit 2', async () => {
+    const {code, stderr, stdout} = await sb.run(['credential-process'])
+    expect(code).to.equal(2)
+    expect(stdout).to.equal('')
+    expect(oneLine(stderr), stderr).to.have.length(1)
+    expect(stderr).to.match(/^keyless: credential-process needs --profile NAME/)
+    expect(stderr).not.to.include('The following error occurred')
   })
 
   it('a bad flag, a missing argument and a bad option value are one line each, exit 2, no stack', async () => {
@@ -39,5 +55,46 @@ describe('keyless CLI surface (built CLI)', function () {
       expect(stderr).to.include(expected)
       expect(stderr).not.to.match(/\n\s+at /)
     }
+  })
+
+  describe('--debug (a global flag) and DEBUG=1', () => {
+    const stack = /\n\s+at \S/
+    const failing = ['exec', 'no-such-profile', '--', 'true']
+
+    it('without either, a failing command prints one line and no stack trace', async () => {
+      const {code, stderr} = await sb.run(failing)
+      expect(code).to.equal(2)
+      expect(oneLine(stderr), stderr).to.have.length(1)
+      expect(stderr).to.match(/^keyless: Profile "no-such-profile" not found/)
+      expect(stderr).not.to.match(stack)
+    })
+
+    it('--debug is accepted by every command (it is in the help) and adds the stack trace', async () => {
+      const {code, stderr} = await sb.run(['exec', 'no-such-profile', '--debug', '--', 'true'])
+      expect(code).to.equal(2)
+      expect(stderr).not.to.include('Nonexistent flag')
+      expect(stderr).to.match(/^keyless: Profile "no-such-profile" not found/)
+      expect(stderr).to.match(stack)
+      for (const command of ['status', 'sync', 'credential-process', 'audit']) {
+        const help = await sb.run([command, '--help'])
+        expect(help.stdout, command).to.match(/--debug\s+print stack traces/)
+      }
+    })
+
+    it('DEBUG=1 adds the stack trace too', async () => {
+      const {code, stderr} = await sb.run(failing, {env: {DEBUG: '1'}})
+      expect(code).to.equal(2)
+      expect(stderr).to.match(stack)
+    })
+
+    it('when parsing itself fails, --debug still counts (from argv); a --debug after -- belongs to the command', async () => {
+      const bad = await sb.run(['status', '--bogus', '--debug'])
+      expect(bad.code).to.equal(2)
+      expect(bad.stderr).to.include('keyless: Nonexistent flag: --bogus.')
+      expect(bad.stderr).to.match(stack)
+      const passed = await sb.run(['exec', 'no-such-profile', '--', 'echo', '--debug'])
+      expect(passed.code).to.equal(2)
+      expect(passed.stderr).not.to.match(stack)
+    })
   })
 })

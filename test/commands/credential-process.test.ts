@@ -31,7 +31,7 @@ describe('keyless credential-process (in-process)', () => {
     expect(unknown.stderr).to.match(/^keyless: .*nope/)
     const missing = await runCommand(CredentialProcess, [], f.deps)
     expect(missing.exit).to.equal(2)
-    expect(missing.stderr).to.equal('keyless: The following error occurred: Missing required flag profile. See --help.\n')
+    expect(missing.stderr).to.equal('keyless: credential-process needs --profile NAME (a profile in your AWS config). In ~/.aws/config: credential_process = keyless credential-process --profile NAME\n')
     expect(missing.depsOptions).to.deep.equal([])
   })
 })

@@ -104,6 +104,20 @@ describe('keyless switch', function () {
       expect(r.stdout).to.equal('log-archive.ReadOnlyAccess\n')
     })
 
+    it('takes a clear winner (every term starts a word, or a clear score lead), never a production one by a guess', async () => {
+      for (const [query, profile] of [['dev read', 'workload-dev.ReadOnlyAccess'], ['dev admin', 'workload-dev.AdministratorAccess'], ['devread', 'workload-dev.ReadOnlyAccess']]) {
+        const r = await t.sb.run(['switch', '--print', ...query.split(' ')], {env: t.env})
+        expect(r.code, `${query}: ${r.stderr}`).to.equal(0)
+        expect(r.stdout).to.equal(`${profile}\n`)
+      }
+      const prod = await t.sb.run(['switch', '--print', '--yes', 'prod', 'read'], {env: t.env})
+      expect(prod.code).to.equal(2)
+      expect(prod.stdout).to.equal('')
+      expect(prod.stderr).to.include('a production account: without a terminal it is chosen only by its exact profile name').and.include('keyless switch --print workload-prod.ReadOnlyAccess')
+      const exact = await t.sb.run(['switch', '--print', 'workload-prod.ReadOnlyAccess'], {env: t.env})
+      expect(exact.stdout).to.equal('workload-prod.ReadOnlyAccess\n')
+    })
+
     it('an exact profile name wins over fuzzy matches', async () => {
       const r = await t.sb.run(['switch', '--print', 'workload-dev.AdministratorAccess'], {env: t.env})
       expect(r.stdout).to.equal('workload-dev.AdministratorAccess\n')

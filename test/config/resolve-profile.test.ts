@@ -172,4 +172,13 @@ describe('resolveProfile', () => {
     expect(closeNames('account-7.developer', known)).to.deep.equal(['account-7.Developer'])
     expect(closeNames('acount-12.Developer', known)[0]).to.equal('account-12.Developer')
   })
+
+  it('ranks suggestions by the fzf score the picker uses, not by edit distance on the whole name', () => {
+    const synced = ['workload-dev.AdministratorAccess', 'workload-dev.ReadOnlyAccess', 'workload-dev.PowerUserAccess', 'workload-prod.ReadOnlyAccess', 'sandbox.AdministratorAccess']
+    expect(closeNames('workload-dev.AdminAccess', synced)).to.deep.equal(['workload-dev.AdministratorAccess'])
+    expect(closeNames('dev.admin', synced)).to.deep.equal(['workload-dev.AdministratorAccess'])
+    expect(closeNames('prod.ro', synced)).to.deep.equal(['workload-prod.ReadOnlyAccess'])
+    // A typo fzf cannot match falls back to the fewest edits.
+    expect(closeNames('wrokload-dev.PowerUserAccess', synced)).to.deep.equal(['workload-dev.PowerUserAccess'])
+  })
 })

@@ -1,4 +1,5 @@
 import {spawn} from 'node:child_process'
+import {connect} from 'node:net'
 import {createInterface} from 'node:readline'
 import {join} from 'node:path'
 import {expect} from 'chai'
@@ -49,4 +50,44 @@ describe('emulator: standalone (npm run emulator)', function () {
     expect(stderr.trim().split('\n')).to.have.length(1)
     expect(stderr).to.contain('--port')
   })
+
+  it('`npm run emulator` frees its port when the started command gets SIGTERM (no orphaned child)', async () => {
+    const npm = spawn('npm', ['run', '--silent', 'emulator', '--', '--port', '0'], {cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe']})
+    try {
+      const reader = createInterface({input: npm.stdout})
+      const url = await new Promise<string>((resolve, reject) => {
+        reader.on('line', (line) => {
+          const m = /^KEYLESS_EMULATOR_URL=(\S+)$/.exec(line)
+          if (m) resolve(m[1])
+        })
+        npm.once('exit', (code) => reject(new Error(`npm exited with ${code}`)))
+      })
+      const port = Number(new URL(url).port)
+      expect(await listening(port)).to.equal(true)
+      const exited = new Promise((resolve) => npm.once('exit', resolve))
+      npm.kill('SIGTERM')
+      await exited
+      // The port is free once nothing listens on it any more (give the process a moment to close).
+      let free = false
+      for (let i = 0; i < 50 && !free; i++) {
+        free = !(await listening(port))
+        if (!free) await new Promise((resolve) => setTimeout(resolve, 100))
+      }
+      expect(free, `port ${port} still accepts connections after SIGTERM to npm`).to.equal(true)
+    } finally {
+      npm.kill('SIGKILL')
+    }
+  })
 })
+
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({host: '127.0.0.1', port})
+    socket.once('connect', () => {
+      socket.destroy()
+      resolve(true)
+    })
+    socket.once('error', () => resolve(false))
+  })
+}
+

@@ -35,6 +35,11 @@ keyless_environment = prod
 [profile chain]
 role_arn = arn:aws:iam::333333333333:role/Deployer
 source_profile = dev.Admin
+
+[profile mfa-chain]
+role_arn = arn:aws:iam::333333333333:role/Breakglass
+source_profile = dev.Admin
+mfa_serial = arn:aws:iam::333333333333:mfa/jane
 `
 
 describe('switchProfile (domain, fakes)', () => {
@@ -97,6 +102,35 @@ describe('switchProfile (domain, fakes)', () => {
     expect(out.join('')).to.equal('dev.Admin\n')
     const frecency = JSON.parse(await readFile(frecencyPath(join(dir, 'cache')), 'utf8'))
     expect(frecency.entries['dev.Admin'].count).to.equal(1)
+  })
+
+  it('without a terminal, a fuzzy guess never picks a production account; its exact name does', async () => {
+    const fuzzy = await switchProfile(input({query: 'prod', print: true, yes: true}), deps()).then(
+      () => undefined,
+      (e: {exit: number; line: string}) => e,
+    )
+    expect(fuzzy).to.have.property('exit', 2)
+    expect(fuzzy!.line).to.include('a production account').and.include('`keyless switch --print prod.Admin`')
+    expect(out).to.deep.equal([])
+    await switchProfile(input({query: 'prod.Admin', print: true}), deps())
+    expect(out.join('')).to.equal('prod.Admin\n')
+    // On a terminal the picker opens instead (with the query), where the guard asks.
+    pickChoice = (choices) => choices.find((c) => c.value.profile === 'prod.Admin')!.value
+    await switchProfile(input({query: 'prod adm', print: true}), deps({}, true))
+    expect(pickerCalls).to.have.length(0) // one match: no picker, on a terminal
+  })
+
+  it('the picker leaves out profiles keyless refuses to serve; naming one exactly says why', async () => {
+    await switchProfile(input({print: true}), deps({}, true))
+    expect(pickerCalls[0].first.some((name) => name.includes('mfa-chain'))).to.equal(false)
+    expect(pickerCalls[0].first.some((name) => name.includes('chain'))).to.equal(true)
+    out = []
+    const refused = await switchProfile(input({query: 'mfa-chain', print: true}), deps()).then(
+      () => undefined,
+      (e: {line: string}) => e,
+    )
+    expect(refused!.line).to.include('mfa_serial')
+    expect(out).to.deep.equal([])
   })
 
   it('under the shell function: writes AWS_PROFILE, the previous one, the region, KEYLESS_ENVIRONMENT; removes keys in the way', async () => {

@@ -64,6 +64,31 @@ describe('assignProfileNames', () => {
     expect(Object.fromEntries(backward)).to.deep.equal(Object.fromEntries(forward))
     expect(new Set(forward.values()).size).to.equal(3)
   })
+
+  it('keeps names already written; only newcomers get a suffix, and they are reported', () => {
+    const named = [
+      {pair: pair('a', '1', 'audit', 'RO'), base: 'audit.RO'},
+      {pair: pair('b', '2', 'audit', 'RO'), base: 'audit.RO'},
+      {pair: pair('b', '3', 'audit', 'RO'), base: 'audit.RO'},
+      {pair: pair('a', '4', 'x', 'RO'), base: 'x.RO'},
+    ]
+    const written = new Map([[pairKey(named[0].pair), 'audit.RO'], [pairKey(named[3].pair), 'x.RO']])
+    const {names, suffixed} = assignProfileNames(named, new Set(), written)
+    expect(Object.fromEntries(names)).to.deep.equal({
+      [pairKey(named[0].pair)]: 'audit.RO',
+      [pairKey(named[1].pair)]: 'audit.RO.b.2',
+      [pairKey(named[2].pair)]: 'audit.RO.b.3',
+      [pairKey(named[3].pair)]: 'x.RO',
+    })
+    expect(suffixed.map((s) => [s.name, s.kept])).to.deep.equal([['audit.RO.b.2', 'audit.RO'], ['audit.RO.b.3', 'audit.RO']])
+    // A suffixed name already written stays too, even when its plain name became free.
+    const later = assignProfileNames(named.slice(1), new Set(), new Map([[pairKey(named[1].pair), 'audit.RO.b.2']]))
+    expect(later.names.get(pairKey(named[1].pair))).to.equal('audit.RO.b.2')
+    // A name from another template is not kept: --template renames on purpose.
+    const renamed = assignProfileNames([{pair: named[3].pair, base: 'a-x-RO'}], new Set(), new Map([[pairKey(named[3].pair), 'x.RO']]))
+    expect(renamed.names.get(pairKey(named[3].pair))).to.equal('a-x-RO')
+  })
+
 })
 
 describe('managed profiles', () => {

@@ -103,23 +103,37 @@ describe('syncProfiles', () => {
     expect(after.match(/\[profile workload-dev\.AdministratorAccess\]/g)).to.have.length(1)
   })
 
-  it('makes names that collide across sessions unique, the same whichever session syncs first', async () => {
+  it('makes names that collide across sessions unique; a name once written keeps it, the newcomer gets the suffix', async () => {
     const shared = [{accountId: '555555555555', accountName: 'audit', roles: ['ReadOnlyAccess']}]
     const labAccounts = [{accountId: '666666666666', accountName: 'audit', roles: ['ReadOnlyAccess']}, {accountId: '777777777777', accountName: 'lab-only', roles: ['Admin']}]
     const base = sessionSection(corp) + '\n' + sessionSection(lab)
-    const finalBlocks: string[] = []
+    const expected: Record<string, string[]> = {
+      'corp,lab': ['audit.ReadOnlyAccess', 'audit.ReadOnlyAccess.lab', 'lab-only.Admin'],
+      'lab,corp': ['audit.ReadOnlyAccess', 'audit.ReadOnlyAccess.corp', 'lab-only.Admin'],
+      // Both new in one run: nobody wins the plain name.
+      all: ['audit.ReadOnlyAccess.corp', 'audit.ReadOnlyAccess.lab', 'lab-only.Admin'],
+    }
     for (const order of [['corp', 'lab'], ['lab', 'corp'], ['all']]) {
       await f.write(base)
       await f.accounts(corp, shared)
       await f.accounts(lab, labAccounts)
-      for (const session of order) await syncProfiles({keylessCommand: cmd, session: session === 'all' ? undefined : session}, f.deps)
+      const results = []
+      for (const session of order) results.push(await syncProfiles({keylessCommand: cmd, session: session === 'all' ? undefined : session}, f.deps))
       const text = await f.read()
       const names = [...text.matchAll(/^\[profile (.+)\]$/gm)].map((m) => m[1]).sort()
-      expect(names, order.join(',')).to.deep.equal(['audit.ReadOnlyAccess.corp', 'audit.ReadOnlyAccess.lab', 'lab-only.Admin'])
-      finalBlocks.push(text.slice(base.length).split('\n').filter((l) => !l.startsWith('#')).sort().join('\n'))
+      expect(names, order.join(',')).to.deep.equal(expected[order.join(',')])
+      if (order.length === 2) {
+        const [first, second] = order
+        expect(results[0].suffixed).to.deep.equal([])
+        expect(results[1].suffixed).to.deep.equal([
+          {profile: `audit.ReadOnlyAccess.${second}`, kept: 'audit.ReadOnlyAccess', session: second, accountId: second === 'lab' ? '666666666666' : '555555555555', roleName: 'ReadOnlyAccess'},
+        ])
+        expect(text).to.match(new RegExp(`keyless_session = ${first}\\nkeyless_account_id = \\d+\\n`))
+        // A full sync afterwards changes nothing: the names stay.
+        const again = await syncProfiles({keylessCommand: cmd}, f.deps)
+        expect(again.changed).to.equal(false)
+      }
     }
-    expect(finalBlocks[1]).to.equal(finalBlocks[0])
-    expect(finalBlocks[2]).to.equal(finalBlocks[0])
   })
 
   it('two accounts with the same name in one session get their account id', async () => {

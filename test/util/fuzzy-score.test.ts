@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 import {packageFinder} from '../../src/switch/fzf-package.js'
-import {createScratch, fuzzyScore, maxScoreFor, prepareText} from '../../src/switch/fuzzy-score.js'
+import {createScratch, fuzzyScore, maxScoreFor, prepareText} from '../../src/util/fuzzy-score.js'
 import {createFuzzyIndex} from '../../src/switch/fuzzy-index.js'
 
 /** A small deterministic PRNG, so a failure can be reproduced. */
