@@ -287,6 +287,14 @@ const SERVICE = 'org.freedesktop.Secret.Service'
  * matches. Throws on anything else (no bus, a locked or ambiguous item, an error reply, the deadline).
  */
 export async function lookupSecretService(options: LookupOptions): Promise<string | undefined> {
+  const [value] = await lookupSecretServiceItems({...options, attributeSets: [options.attributes]})
+  return value
+}
+
+/** Several items over one connection, their searches pipelined: one result per attribute set, in order. */
+export async function lookupSecretServiceItems(
+  options: Omit<LookupOptions, 'attributes'> & {attributeSets: Array<Record<string, string>>},
+): Promise<Array<string | undefined>> {
   const path = unixBusPath(options.address)
   if (!path) throw new Error('unsupported bus address')
   const uid = options.uid ?? process.getuid?.() ?? 0
@@ -294,7 +302,7 @@ export async function lookupSecretService(options: LookupOptions): Promise<strin
   let timer: NodeJS.Timeout | undefined
   try {
     return await Promise.race([
-      conversation(socket, uid, options.attributes),
+      conversation(socket, uid, options.attributeSets),
       new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error('Secret Service lookup timed out')), options.timeoutMs ?? 1000)
       }),
@@ -305,7 +313,7 @@ export async function lookupSecretService(options: LookupOptions): Promise<strin
   }
 }
 
-async function conversation(socket: Socket, uid: number, attributes: Record<string, string>): Promise<string | undefined> {
+async function conversation(socket: Socket, uid: number, attributeSets: Array<Record<string, string>>): Promise<Array<string | undefined>> {
   let buffer: Buffer = Buffer.alloc(0)
   let authenticated = false
   const waiting = new Map<number, {resolve: (r: Reply) => void; reject: (e: Error) => void}>()
@@ -364,19 +372,37 @@ async function conversation(socket: Socket, uid: number, attributes: Record<stri
     path: SERVICE_PATH, interface: SERVICE, member: 'OpenSession', destination: SECRETS,
     signature: 'sv', body: ['plain', {signature: 's', value: ''}],
   })
-  const search = send({
-    path: SERVICE_PATH, interface: SERVICE, member: 'SearchItems', destination: SECRETS,
-    signature: 'a{ss}', body: [Object.entries(attributes)],
-  })
+  const searches = attributeSets.map((attributes) =>
+    send({
+      path: SERVICE_PATH, interface: SERVICE, member: 'SearchItems', destination: SECRETS,
+      signature: 'a{ss}', body: [Object.entries(attributes)],
+    }),
+  )
   await hello
   const sessionPath = (await session).body[1] as string
-  const [unlocked, locked] = (await search).body as [string[], string[]]
-  if (unlocked.length + locked.length === 0) return undefined
-  if (locked.length > 0 || unlocked.length !== 1) throw new Error('the item is locked or ambiguous')
-  const secret = await send({
-    path: unlocked[0], interface: 'org.freedesktop.Secret.Item', member: 'GetSecret', destination: SECRETS,
-    signature: 'o', body: [sessionPath],
-  })
-  const [, , value] = secret.body[0] as [string, Buffer, Buffer, string]
-  return value.toString('utf8')
+  const items: Array<string | undefined> = []
+  for (const search of searches) {
+    const [unlocked, locked] = (await search).body as [string[], string[]]
+    if (unlocked.length + locked.length === 0) items.push(undefined)
+    else if (locked.length > 0 || unlocked.length !== 1) throw new Error('the item is locked or ambiguous')
+    else items.push(unlocked[0])
+  }
+  const secrets = items.map((item) =>
+    item === undefined
+      ? undefined
+      : send({
+          path: item, interface: 'org.freedesktop.Secret.Item', member: 'GetSecret', destination: SECRETS,
+          signature: 'o', body: [sessionPath],
+        }),
+  )
+  const values: Array<string | undefined> = []
+  for (const secret of secrets) {
+    if (secret === undefined) {
+      values.push(undefined)
+      continue
+    }
+    const [, , value] = (await secret).body[0] as [string, Buffer, Buffer, string]
+    values.push(value.toString('utf8'))
+  }
+  return values
 }

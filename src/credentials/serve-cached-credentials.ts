@@ -6,7 +6,7 @@
 // errors properly. Static imports stay few and small (each ESM module costs about a millisecond
 // here): no oclif, no AWS SDK, no prompts, no node:crypto unless the profile is a role chain.
 import {mkdirSync} from 'node:fs'
-import {storeKeys} from '../store/keys.js'
+import {CHUNK_HEAD_PREFIX, storeKeys} from '../store/keys.js'
 import type {SecretStore} from '../store/secret-store.js'
 import {resolvePaths, type Paths} from '../util/paths.js'
 import {toProcessJson} from './credential-types.js'
@@ -86,11 +86,19 @@ async function storeReader(env: NodeJS.ProcessEnv, paths: Paths, options: ServeO
   const kind = env.KEYLESS_STORE?.trim() || 'keychain'
   const secretService = ['linux', 'freebsd', 'openbsd'].includes(process.platform)
   if (!options.openStore && kind === 'keychain' && secretService && env.DBUS_SESSION_BUS_ADDRESS) {
-    const {lookupSecretService} = await import('./lookup-secret-service.js')
+    const {lookupSecretService, lookupSecretServiceItems} = await import('./lookup-secret-service.js')
     const address = env.DBUS_SESSION_BUS_ADDRESS
     // The attributes @napi-rs/keyring files an item under (see store/keychain-store.ts).
     const service = env.KEYLESS_KEYCHAIN_SERVICE || 'keyless'
-    return (key) => lookupSecretService({address, attributes: {service, username: key}})
+    return async (key) => {
+      const value = await lookupSecretService({address, attributes: {service, username: key}})
+      if (value === undefined || !value.startsWith(CHUNK_HEAD_PREFIX)) return value
+      // A value the keychain store split (store/chunked-store.ts): its chunks, in one more round trip.
+      const {readChunkedValue} = await import('../store/chunked-store.js')
+      return readChunkedValue(key, value, (keys) =>
+        lookupSecretServiceItems({address, attributeSets: keys.map((username) => ({service, username}))}),
+      )
+    }
   }
   const open = options.openStore ?? (await import('../store/open-store.js')).openStore
   const store = await open(env, paths)

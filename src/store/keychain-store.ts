@@ -1,6 +1,7 @@
 import {createRequire} from 'node:module'
 import type {AsyncEntry, EntryOptions} from '@napi-rs/keyring'
 import {KeylessError, StoreUnavailableError} from '../errors.js'
+import {chunkedStore} from './chunked-store.js'
 import {probeSessionBus} from './probe-session-bus.js'
 import type {SecretStore} from './secret-store.js'
 
@@ -17,6 +18,21 @@ export interface KeychainStoreOptions {
   dbusAddress?: string
   /** The native binding; default: @napi-rs/keyring, loaded on first use. */
   binding?: KeyringBinding
+  /**
+   * Values longer than this (UTF-16 code units) are split over several items (chunked-store.ts).
+   * Default: keychainChunkChars(platform). KEYLESS_KEYCHAIN_CHUNK_CHARS sets it (see open-store.ts).
+   */
+  chunkChars?: number
+}
+
+/**
+ * The longest value one keychain item takes. Windows Credential Manager refuses a secret over
+ * CRED_MAX_CREDENTIAL_BLOB_SIZE = 2,560 bytes, and the binding stores UTF-16: 1,280 characters
+ * (verified under wine: 1,280 stored, 1,281 refused). The Secret Service and the macOS Keychain
+ * take far more than keyless ever stores.
+ */
+export function keychainChunkChars(platform: NodeJS.Platform): number {
+  return platform === 'win32' ? 1280 : Number.POSITIVE_INFINITY
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000
@@ -26,7 +42,8 @@ const PROBE_TIMEOUT_MS = 3_000
  * The OS keychain through @napi-rs/keyring: macOS Keychain, Windows Credential Manager, and on
  * Linux the Secret Service (gnome-keyring, KWallet, KeePassXC), pinned there: the binding's default
  * silently falls back to the kernel keyring, which forgets everything at reboot. One item per key:
- * service = options.service, account = the store key.
+ * service = options.service, account = the store key; a value over the platform's item limit is
+ * split over several items (chunked-store.ts).
  *
  * Every call is asynchronous (the binding's AsyncEntry runs on the libuv pool) and bounded by
  * timeoutMs; any failure to reach the keychain is a StoreUnavailableError, one line naming
@@ -94,7 +111,7 @@ export function createKeychainStore(options: KeychainStoreOptions): SecretStore 
     return found
   }
 
-  return {
+  const raw: SecretStore = {
     kind: 'keychain',
     description: `${where}, service "${service}"`,
     async get(key) {
@@ -114,6 +131,7 @@ export function createKeychainStore(options: KeychainStoreOptions): SecretStore 
       return [...new Set(found.map((c) => c.account).filter((account) => account.startsWith(prefix)))].sort()
     },
   }
+  return chunkedStore(raw, {chunkChars: options.chunkChars ?? keychainChunkChars(platform)})
 }
 
 function keychainName(platform: NodeJS.Platform): string {

@@ -11,4 +11,12 @@ export const storeKeys = {
   chainPrefix: (session: string) => `chain/${session}/`,
   /** Long-lived key material moved off disk by `audit --fix`. */
   audit: (profile: string) => `audit/${profile}`,
+  /** Chunk INDEX (1…n) of a value the keychain store split (see chunked-store.ts); VERSION names one write. */
+  chunk: (key: string, version: string, index: number) => `${key}#chunk-${version}-${index}`,
 } as const
+
+/**
+ * How a chunked value's head item begins (see chunked-store.ts). Here, not there, so the
+ * credential-process hot path can recognise a head without loading the chunk code.
+ */
+export const CHUNK_HEAD_PREFIX = 'keyless-chunked/1 '
