@@ -64,11 +64,13 @@ export function chunkedStore(raw: SecretStore, options: ChunkedStoreOptions): Se
       await removeAll(stale.filter((k) => !fresh.includes(k)))
     },
     async delete(key) {
+      const named = await chunksOf(key, await raw.get(key))
       const removed = await raw.delete(key)
-      // Every chunk of the key, also those of a write torn before its head was stored.
-      const chunks = await raw.list(`${key}#chunk-`)
-      for (const chunk of chunks.filter(isChunkKey)) await raw.delete(chunk)
-      return removed || chunks.length > 0
+      // The head's chunks, and any other chunk of the key (a write torn before its head was stored).
+      const listed = (await raw.list(`${key}#chunk-`)).filter(isChunkKey)
+      let chunks = 0
+      for (const chunk of new Set([...named, ...listed])) if (await raw.delete(chunk)) chunks++
+      return removed || chunks > 0
     },
     async list(prefix) {
       return (await raw.list(prefix)).filter((key) => !isChunkKey(key))

@@ -111,6 +111,23 @@ export function createKeychainStore(options: KeychainStoreOptions): SecretStore 
     return found
   }
 
+  /**
+   * Windows: an item's target name is `ACCOUNT.SERVICE`, and the binding's own search filter
+   * (`*.SERVICE`) has its asterisk first, which CredEnumerate documents only at the end (wine
+   * matches nothing with it). So search `PREFIX*` (every service's items under those accounts),
+   * and keep the accounts this service has an item for.
+   */
+  async function listWindows(prefix: string): Promise<string[]> {
+    const found = await call('search', (keyring, signal) => keyring.findCredentialsAsync(service, `${prefix}*`, signal))
+    const accounts = [...new Set(found.map((c) => c.account).filter((account) => account.startsWith(prefix)))].sort()
+    const mine: string[] = []
+    for (const account of accounts) {
+      const value = await call('read from', (keyring, signal) => entry(keyring, account).getPassword(signal))
+      if (value !== null && value !== undefined) mine.push(account)
+    }
+    return mine
+  }
+
   const raw: SecretStore = {
     kind: 'keychain',
     description: `${where}, service "${service}"`,
@@ -127,6 +144,7 @@ export function createKeychainStore(options: KeychainStoreOptions): SecretStore 
     async list(prefix) {
       // findCredentials talks to the Secret Service itself on Linux (it never falls back to the
       // kernel keyring); it returns the secrets too, which we drop at once.
+      if (platform === 'win32') return listWindows(prefix)
       const found = await call('search', (keyring, signal) => keyring.findCredentialsAsync(service, undefined, signal))
       return [...new Set(found.map((c) => c.account).filter((account) => account.startsWith(prefix)))].sort()
     },
