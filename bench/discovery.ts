@@ -4,7 +4,7 @@
 import {CreateTokenCommand, RegisterClientCommand, SSOOIDCClient, StartDeviceAuthorizationCommand} from '@aws-sdk/client-sso-oidc'
 import {discoverAssignments} from '../src/portal/discover-assignments.js'
 import {discoveryPortalClient} from '../src/portal/discovery-client.js'
-import type {SsoSession} from '../src/sso/session-types.js'
+import type {SsoSession} from '../src/config/profile-types.js'
 import {startEmulator} from '../test/emulator/emulator.js'
 import {generatedOrganization} from '../test/emulator/organization.js'
 

@@ -4,7 +4,7 @@
 // (or any other command) goes through oclif.
 const argv = process.argv.slice(2)
 if (argv[0] === 'credential-process') {
-  const {serveCachedCredentials} = await import('../dist/credentials/serve-cached-credentials.js')
+  const {serveCachedCredentials} = await import('../dist/hot-path/serve-cached-credentials.js')
   if (await serveCachedCredentials(argv.slice(1), process.env)) process.exit(0)
 }
 const {execute} = await import('@oclif/core')

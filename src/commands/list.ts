@@ -4,7 +4,7 @@ import {noLoginFlag} from '../cli/shared-flags.js'
 import {createAppDeps} from '../cli/command-deps.js'
 import {colorEnabled, formatGuardBadge} from '../guard/guard-style.js'
 import {discoveryPortalClient} from '../portal/discovery-client.js'
-import {listPairs, type ListPairsResult} from '../portal/list-pairs.js'
+import {listPairs, type ListPairsResult} from '../list/list-pairs.js'
 import {renderTable} from '../ui/table.js'
 
 export default class List extends BaseCommand {

@@ -1,8 +1,8 @@
 import {BaseCommand} from '../cli/base-command.js'
 import {createAppDeps} from '../cli/command-deps.js'
 import {colorEnabled} from '../guard/guard-style.js'
-import {sessionStatus, type StatusResult} from '../sso/session-status.js'
-import {formatStatus} from '../ui/format-status.js'
+import {sessionStatus, type StatusResult} from '../status/session-status.js'
+import {formatStatus} from '../status/format-status.js'
 
 export default class Status extends BaseCommand {
   static override summary = 'Show sessions, token and registration expiry, cached credentials and the secret store.'

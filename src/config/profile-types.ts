@@ -1,4 +1,12 @@
-import type {SsoSession} from '../sso/session-types.js'
+/** An `[sso-session NAME]` (or a legacy profile's sso_start_url), as the sign-in code needs it. */
+export interface SsoSession {
+  /** The sso-session name; for a legacy profile without one, `legacy-<hash of start URL>`. */
+  name: string
+  startUrl: string
+  region: string
+  /** e.g. ['sso:account:access'] */
+  scopes: string[]
+}
 
 /** A profile from the AWS config, resolved to what keyless needs to produce its credentials. */
 export type ResolvedProfile = SsoRoleProfile | ChainedRoleProfile | StaticKeyProfile

@@ -1,6 +1,6 @@
 import {createHash} from 'node:crypto'
 import {UsageError} from '../errors.js'
-import type {SsoSession} from '../sso/session-types.js'
+import type {SsoSession} from './profile-types.js'
 import type {AwsConfig} from './load-aws-config.js'
 import {parseScopes, quote} from './validate.js'
 

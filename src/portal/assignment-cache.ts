@@ -1,7 +1,7 @@
 import {readFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {writeFileAtomic} from '../config/write-file-atomic.js'
-import type {SsoSession} from '../sso/session-types.js'
+import type {SsoSession} from '../config/profile-types.js'
 import type {DiscoveredAccount} from './discover-assignments.js'
 
 /** How long a discovered account list is used before the portal is asked again. */

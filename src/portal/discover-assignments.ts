@@ -1,6 +1,7 @@
 import type {SSOClient} from '@aws-sdk/client-sso'
 import {ExitCode, KeylessError, LoginRequiredError} from '../errors.js'
-import type {AccessToken, SsoSession, TokenProvider} from '../sso/session-types.js'
+import type {SsoSession} from '../config/profile-types.js'
+import type {AccessToken, TokenProvider} from '../sso/session-types.js'
 import {createAdaptiveLimiter, type AdaptiveLimiterOptions, type LimiterState} from './adaptive-limiter.js'
 
 /** An account the user can access, with the roles (permission sets) assigned in it. */

@@ -1,16 +1,9 @@
 import type {Output} from '../deps.js'
-import type {SsoSession} from '../sso/session-types.js'
+import type {AccountRolePair} from '../config/account-role-pair.js'
+import type {SsoSession} from '../config/profile-types.js'
 import {createProgressBar} from '../ui/progress-bar.js'
 import {assignmentCacheTtlMs, readAssignmentCache, writeAssignmentCache} from './assignment-cache.js'
 import {discoverAssignments, type DiscoveryDeps, type DiscoveryOptions} from './discover-assignments.js'
-
-/** One account/role pair the user may use. */
-export interface AccountRolePair {
-  session: string
-  accountId: string
-  accountName: string
-  roleName: string
-}
 
 export interface SessionSource {
   session: string

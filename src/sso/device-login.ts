@@ -3,7 +3,7 @@ import {createSpinner} from '../ui/spinner.js'
 import {dropRegistration, ensureRegistration, type RegistrationDeps} from './ensure-registration.js'
 import {describeOidcError, isOidcError} from './oidc-error.js'
 import {oidcFailure, requireAccessToken} from './oidc-failure.js'
-import type {SsoSession} from './session-types.js'
+import type {SsoSession} from '../config/profile-types.js'
 import type {StoredToken} from './stored-items.js'
 
 export const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code'

@@ -2,7 +2,7 @@ import type {StoreDeps} from '../deps.js'
 import type {ClientFactory} from '../util/aws-clients.js'
 import {storeKeys} from '../store/keys.js'
 import {oidcFailure} from './oidc-failure.js'
-import type {SsoSession} from './session-types.js'
+import type {SsoSession} from '../config/profile-types.js'
 import {belongsTo, readRegistration, sameScopes, writeRegistration, type LoginFlow, type StoredRegistration} from './stored-items.js'
 
 /** Registrations are reused until this long before they expire. */

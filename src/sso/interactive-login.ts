@@ -1,7 +1,7 @@
 import {chooseFlow} from './choose-flow.js'
 import {deviceLogin, type LoginDeps, type LoginOptions} from './device-login.js'
 import {pkceLogin} from './pkce-login.js'
-import type {SsoSession} from './session-types.js'
+import type {SsoSession} from '../config/profile-types.js'
 import {writeToken, type LoginFlow, type StoredToken} from './stored-items.js'
 
 export interface InteractiveLoginOptions extends LoginOptions {

@@ -5,7 +5,7 @@ import {UsageError} from '../errors.js'
 import type {ClientFactory} from '../util/aws-clients.js'
 import {describeOidcError, isNetworkError} from './oidc-error.js'
 import {refreshToken} from './refresh-token.js'
-import type {SsoSession} from './session-types.js'
+import type {SsoSession} from '../config/profile-types.js'
 import {readToken, sessionKeys, type StoredToken} from './stored-items.js'
 import {MIN_REMAINING_MS} from './token-state.js'
 

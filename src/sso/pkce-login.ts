@@ -6,7 +6,7 @@ import {ensureRegistration} from './ensure-registration.js'
 import {startLoopbackServer} from './loopback-server.js'
 import {oidcEndpoint} from './oidc-endpoint.js'
 import {authorizeUrl, createPkcePair} from './pkce-pair.js'
-import type {SsoSession} from './session-types.js'
+import type {SsoSession} from '../config/profile-types.js'
 import type {StoredToken} from './stored-items.js'
 
 /** How long the loopback server waits for the browser. */

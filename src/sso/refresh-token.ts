@@ -2,7 +2,7 @@ import {storeKeys} from '../store/keys.js'
 import {dropRegistration, type RegistrationDeps} from './ensure-registration.js'
 import {describeOidcError, isOidcError} from './oidc-error.js'
 import {oidcFailure, requireAccessToken} from './oidc-failure.js'
-import type {SsoSession} from './session-types.js'
+import type {SsoSession} from '../config/profile-types.js'
 import {belongsTo, readRegistration, writeToken, type StoredToken} from './stored-items.js'
 
 export type RefreshResult = {ok: true; token: StoredToken} | {ok: false; reason: string}

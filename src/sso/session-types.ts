@@ -1,12 +1,4 @@
-/** An `[sso-session NAME]` (or a legacy profile's sso_start_url), as the sign-in code needs it. */
-export interface SsoSession {
-  /** The sso-session name; for a legacy profile without one, `legacy-<hash of start URL>`. */
-  name: string
-  startUrl: string
-  region: string
-  /** e.g. ['sso:account:access'] */
-  scopes: string[]
-}
+import type {SsoSession} from '../config/profile-types.js'
 
 /** A bearer token for the portal, as the rest of keyless uses it. */
 export interface AccessToken {

@@ -1,7 +1,7 @@
 import type {SecretStore} from '../store/secret-store.js'
 import {storeKeys} from '../store/keys.js'
 import {getJson, setJson} from '../store/typed-store.js'
-import type {SsoSession} from './session-types.js'
+import type {SsoSession} from '../config/profile-types.js'
 
 export type LoginFlow = 'device' | 'pkce'
 

@@ -1,4 +1,4 @@
-import type {SsoSession} from './session-types.js'
+import type {SsoSession} from '../config/profile-types.js'
 import {belongsTo, sameScopes, type StoredToken} from './stored-items.js'
 
 /** A token is refreshed this long before it expires (the AWS SDKs use the same window). */

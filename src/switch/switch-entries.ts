@@ -1,8 +1,7 @@
 import type {AwsConfig} from '../config/load-aws-config.js'
 import {environmentOf, guardPatterns} from '../guard/guard-policy.js'
-import type {AccountRolePair} from '../portal/list-assignments.js'
-import {pairKey} from '../sync/assign-profile-names.js'
-import {pairProfiles} from '../sync/synced-profiles.js'
+import {pairKey, type AccountRolePair} from '../config/account-role-pair.js'
+import {pairProfiles} from '../config/pair-profiles.js'
 
 /** One thing `keyless switch` can switch to: an account/role pair, a profile, or both. */
 export interface SwitchEntry {

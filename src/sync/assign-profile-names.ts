@@ -1,4 +1,4 @@
-import type {AccountRolePair} from '../portal/list-assignments.js'
+import {pairKey, type AccountRolePair} from '../config/account-role-pair.js'
 import {sanitizeProfileName} from './profile-name.js'
 
 export interface NamedPair {
@@ -13,8 +13,6 @@ export interface NameAssignment {
   /** Pairs left without a profile because a hand-written profile already has the name. */
   skipped: Array<{pair: AccountRolePair; name: string}>
 }
-
-export const pairKey = (p: Pick<AccountRolePair, 'session' | 'accountId' | 'roleName'>) => `${p.session}/${p.accountId}/${p.roleName}`
 
 const suffixes: Array<(p: AccountRolePair) => string> = [(p) => p.session, (p) => p.accountId, (p) => p.roleName]
 

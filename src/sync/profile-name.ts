@@ -1,5 +1,5 @@
 import {UsageError} from '../errors.js'
-import type {AccountRolePair} from '../portal/list-assignments.js'
+import type {AccountRolePair} from '../config/account-role-pair.js'
 
 /** The default `keyless_profile_template`: `workload-prod.AdministratorAccess`. */
 export const defaultProfileTemplate = '{account_name}.{role_name}'

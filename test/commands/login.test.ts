@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 import {randomBytes} from 'node:crypto'
 import {serializeCredentials} from '../../src/credentials/stored-credentials.js'
-import type {StatusResult} from '../../src/sso/session-status.js'
+import type {StatusResult} from '../../src/status/session-status.js'
 import {storeKeys} from '../../src/store/keys.js'
 import {createSandbox, type Sandbox} from '../helpers/sandbox.js'
 import {ssoSessionConfig} from '../helpers/sso-session-config.js'

@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 import {readFile} from 'node:fs/promises'
-import type {StatusResult} from '../../src/sso/session-status.js'
+import type {StatusResult} from '../../src/status/session-status.js'
 import {DEPLOYER_ROLE_ARN, LANDING_ZONE_ACCOUNT_IDS as ids} from '../emulator/organization.js'
 import {signedInSandbox, type SignedIn} from '../switch/signed-in-sandbox.js'
 

@@ -2,7 +2,7 @@ import {readFile, rm} from 'node:fs/promises'
 import {join} from 'node:path'
 import {expect} from 'chai'
 import {lockName} from '../../src/credentials/cached.js'
-import {serveCachedCredentials} from '../../src/credentials/serve-cached-credentials.js'
+import {serveCachedCredentials} from '../../src/hot-path/serve-cached-credentials.js'
 import {storeKeys} from '../../src/store/keys.js'
 import {openStore} from '../../src/store/open-store.js'
 import {resolvePaths} from '../../src/util/paths.js'
@@ -69,7 +69,7 @@ describe('keyless credential-process (built CLI, emulator, real keyring)', funct
     expect(JSON.parse(stdout)).to.deep.equal(first)
     expect(sb.emulator.count('GetRoleCredentials')).to.equal(before)
     const loaded = (await readFile(log, 'utf8')).split('\n').filter(Boolean)
-    expect(loaded.some((u) => u.endsWith('/dist/credentials/serve-cached-credentials.js'))).to.equal(true)
+    expect(loaded.some((u) => u.endsWith('/dist/hot-path/serve-cached-credentials.js'))).to.equal(true)
     expect(loaded.filter((u) => /@oclif|@aws-sdk|@smithy|@inquirer|\/dist\/commands\//.test(u))).to.deep.equal([])
     await rm(log)
   })

@@ -1,6 +1,7 @@
 import {expect} from 'chai'
 import {discoverAssignments, type DiscoveryProgress} from '../../src/portal/discover-assignments.js'
-import type {AccessToken, SsoSession, TokenProvider} from '../../src/sso/session-types.js'
+import type {SsoSession} from '../../src/config/profile-types.js'
+import type {AccessToken, TokenProvider} from '../../src/sso/session-types.js'
 import {fakePortal, makeAccounts} from './fake-portal.js'
 import {createVirtualClock, seededRandom} from './virtual-clock.js'
 

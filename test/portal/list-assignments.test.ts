@@ -4,7 +4,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {assignmentCachePath, assignmentCacheTtlMs} from '../../src/portal/assignment-cache.js'
 import {listAssignments, type ListAssignmentsDeps} from '../../src/portal/list-assignments.js'
-import type {SsoSession} from '../../src/sso/session-types.js'
+import type {SsoSession} from '../../src/config/profile-types.js'
 import {fakePortal, makeAccounts} from './fake-portal.js'
 import {createVirtualClock} from './virtual-clock.js'
 

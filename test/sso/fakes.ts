@@ -4,7 +4,7 @@ import type {Output} from '../../src/deps.js'
 import {createMemoryStore} from '../../src/store/memory-store.js'
 import type {ClientFactory} from '../../src/util/aws-clients.js'
 import type {TokenProviderDeps} from '../../src/sso/token-provider.js'
-import type {SsoSession} from '../../src/sso/session-types.js'
+import type {SsoSession} from '../../src/config/profile-types.js'
 import {resolvePaths} from '../../src/util/paths.js'
 
 /** A clock whose sleep advances time at once, recording every wait. */

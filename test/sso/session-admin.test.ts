@@ -2,154 +2,25 @@ import {expect} from 'chai'
 import {mkdir, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {loadAwsConfig} from '../../src/config/load-aws-config.js'
-import {resolveProfile} from '../../src/config/resolve-profile.js'
-import {credentialKey} from '../../src/credentials/credential-key.js'
-import {credentialSpec} from '../../src/credentials/credential-spec.js'
-import {serializeCredentials} from '../../src/credentials/stored-credentials.js'
 import {ExitCode, KeylessError, UsageError} from '../../src/errors.js'
-import {writeAssignmentCache} from '../../src/portal/assignment-cache.js'
 import {storeKeys} from '../../src/store/keys.js'
 import {configureSession} from '../../src/sso/configure-session.js'
-import {deviceLogin} from '../../src/sso/device-login.js'
 import {logoutSession} from '../../src/sso/logout-session.js'
-import {nodeSupport, sessionStatus} from '../../src/sso/session-status.js'
-import {writeToken} from '../../src/sso/stored-items.js'
-import {formatStatus} from '../../src/ui/format-status.js'
 import {fakeDeps, session} from './fakes.js'
+import {adminConfig, signedIn} from './signed-in-fixture.js'
 
-const CONFIG = `# my config\n[profile dev]\nregion = eu-west-1\n\n[sso-session corp]\nsso_start_url = ${session.startUrl}\nsso_region = ${session.region}\nsso_registration_scopes = sso:account:access\n\n[sso-session lab]\nsso_start_url = https://lab.awsapps.com/start\nsso_region = us-east-1\n`
-
-describe('sso session administration (configure, logout, status)', () => {
+describe('sso session administration (configure, logout)', () => {
   let home: string
   beforeEach(async () => {
     home = await mkdtemp(join(tmpdir(), 'keyless-admin-'))
     await mkdir(join(home, '.aws'))
-    await writeFile(join(home, '.aws', 'config'), CONFIG)
+    await writeFile(join(home, '.aws', 'config'), adminConfig)
   })
   afterEach(() => rm(home, {recursive: true, force: true}))
 
-  async function signedIn() {
-    const f = fakeDeps({home})
-    await deviceLogin(session, {}, f.deps).then((t) => writeToken(f.store, 'corp', t))
-    const creds = (n: number, expiresAt: number) => serializeCredentials({accessKeyId: `ASIA${n}`, secretAccessKey: 'sk-SECRET', sessionToken: 'st-SECRET', expiresAt})
-    await f.store.set(storeKeys.role('corp', '111111111111', 'Admin'), creds(1, f.clock.t + 50 * 60_000))
-    await f.store.set(storeKeys.role('corp', '222222222222', 'Read'), creds(2, f.clock.t + 20 * 60_000))
-    await f.store.set(storeKeys.role('corp', '333333333333', 'Old'), creds(3, f.clock.t - 1))
-    await f.store.set(storeKeys.role('lab', '444444444444', 'Dev'), creds(4, f.clock.t + 60 * 60_000))
-    await f.store.set(storeKeys.chain('corp', 'c0ffee'), creds(5, f.clock.t + 30 * 60_000))
-    await f.store.set(storeKeys.chain('lab', 'beef'), creds(6, f.clock.t + 30 * 60_000))
-    await f.store.set(storeKeys.token('corp-other'), '{"other": true}')
-    return f
-  }
-
-  describe('status', () => {
-    it('reports token, refreshability, registration and cached role credentials per session, and no secret', async () => {
-      const f = await signedIn()
-      const result = await sessionStatus({nodeVersion: 'v22.1.0'}, f.deps)
-      const corp = result.sessions.find((s) => s.session === 'corp')!
-      expect(corp).to.deep.include({configured: true, startUrl: session.startUrl, region: session.region})
-      expect(corp.token).to.deep.equal({state: 'valid', expiresAt: new Date(f.clock.t + 3600_000).toISOString(), secondsLeft: 3600, refreshable: true})
-      expect(corp.registration.secondsLeft).to.equal(90 * 24 * 3600 - 5)
-      expect(corp.roleCredentials).to.deep.include({count: 3, expired: 1, soonestExpiry: new Date(f.clock.t + 20 * 60_000).toISOString(), soonestSecondsLeft: 1200})
-      const lab = result.sessions.find((s) => s.session === 'lab')!
-      expect(lab.token).to.deep.equal({state: 'none', refreshable: false})
-      expect(lab.roleCredentials.count).to.equal(2)
-      expect(result.store.kind).to.equal('memory')
-      expect(result.node).to.deep.equal({version: 'v22.1.0', supported: true})
-      const text = formatStatus(result) + JSON.stringify(result)
-      expect(text).not.to.match(/SECRET/)
-      expect(formatStatus(result)).to.include('valid, 1h left').and.include('refreshable').and.include('3, soonest expiry in 20m (').and.include('); 1 expired').and.include('secret store: memory')
-    })
-
-    it('lists each cached credential with account name, role and time left, and marks guarded ones [PROD] (text and --json)', async () => {
-      const f = await signedIn()
-      // Account names from the non-secret account cache; a synced profile for the dev role; a chain marked production.
-      await writeAssignmentCache(f.deps.paths.cacheDir, session, f.clock.t - 5 * 3600_000, [
-        {accountId: '111111111111', accountName: 'workload-prod', roles: ['Admin']},
-        {accountId: '222222222222', accountName: 'workload-dev', roles: ['Read']},
-      ])
-      await writeFile(
-        join(home, '.aws', 'config'),
-        `${CONFIG}\n[profile app]\nkeyless_session = corp\nkeyless_account_id = 222222222222\nkeyless_role_name = Read\n\n` +
-          `[profile release]\nrole_arn = arn:aws:iam::555555555555:role/Release\nsource_profile = app\nkeyless_environment = production\n\n` +
-          `[profile lab-dev]\nkeyless_session = lab\nkeyless_account_id = 444444444444\nkeyless_role_name = Dev\n`,
-      )
-      const config = await loadAwsConfig(f.deps.paths)
-      const releaseKey = credentialKey(credentialSpec(resolveProfile(config, 'release')))!
-      expect(releaseKey).to.match(/^chain\/corp\//)
-      await f.store.set(releaseKey, serializeCredentials({accessKeyId: 'ASIA7', secretAccessKey: 'sk-SECRET', sessionToken: 'st-SECRET', expiresAt: f.clock.t + 40 * 60_000}))
-      await f.store.set(storeKeys.role('corp', '999999999999', 'Broken'), '{"accessKeyId": "ASIA9", "expiresAt": 1}')
-
-      const result = await sessionStatus({nodeVersion: 'v22.1.0'}, f.deps)
-      const corp = result.sessions.find((s) => s.session === 'corp')!
-      const at = (minutes: number) => ({expiresAt: new Date(f.clock.t + minutes * 60_000).toISOString(), secondsLeft: minutes * 60})
-      expect(corp.roleCredentials.items).to.deep.equal([
-        {kind: 'role', accountId: '222222222222', accountName: 'workload-dev', roleName: 'Read', profiles: ['app'], guarded: false, ...at(20)},
-        {kind: 'role', accountId: '111111111111', accountName: 'workload-prod', roleName: 'Admin', profiles: [], guarded: true, ...at(50)},
-        {kind: 'chain', profiles: [], guarded: false, ...at(30)},
-        {kind: 'chain', accountId: '555555555555', roleName: 'Release', profiles: ['release'], guarded: true, ...at(40)},
-      ])
-      expect(corp.roleCredentials).to.deep.include({count: 4, expired: 1})
-      const lab = result.sessions.find((s) => s.session === 'lab')!
-      expect(lab.roleCredentials.items.map((c) => [c.kind, c.accountId, c.profiles, c.guarded])).to.deep.equal([
-        ['role', '444444444444', ['lab-dev'], false],
-        ['chain', undefined, [], false],
-      ])
-
-      const plain = formatStatus(result)
-      expect(plain).not.to.include('\x1b[')
-      const lines = plain.split('\n')
-      const header = lines.findIndex((l) => /^ {4} {8}ACCOUNT\s+NAME\s+ROLE\s+LEFT\s+PROFILE$/.test(l))
-      expect(header, plain).to.be.greaterThan(0)
-      expect(lines.slice(header + 1, header + 5)).to.deep.equal([
-        '            222222222222  workload-dev   Read     20m   app',
-        '    [PROD]  111111111111  workload-prod  Admin    50m   -',
-        '            -             -              -        30m   - (role chain, no profile in the config)',
-        '    [PROD]  555555555555  -              Release  40m   release (role chain)',
-      ])
-      // No guarded entry in lab: no marker column.
-      expect(plain).to.include('    ACCOUNT       NAME  ROLE  LEFT  PROFILE\n    444444444444  -     Dev   1h    lab-dev')
-      const colored = formatStatus(result, {color: true})
-      expect(colored.split('\x1b[1;31m[PROD]\x1b[0m')).to.have.length(3)
-      expect(colored.replaceAll('\x1b[1;31m', '').replaceAll('\x1b[0m', '')).to.equal(plain)
-      expect(plain + JSON.stringify(result)).not.to.match(/SECRET|ASIA/)
-    })
-
-    it('a serving profile decides: a *prod* profile name guards a role, keyless_environment = dev unguards a prod-named account', async () => {
-      const f = await signedIn()
-      await writeAssignmentCache(f.deps.paths.cacheDir, session, f.clock.t, [{accountId: '111111111111', accountName: 'workload-prod', roles: ['Admin']}])
-      await writeFile(
-        join(home, '.aws', 'config'),
-        `${CONFIG}\n[profile prod-reader]\nkeyless_session = corp\nkeyless_account_id = 222222222222\nkeyless_role_name = Read\n\n` +
-          `[profile sandbox-admin]\nsso_session = corp\nsso_account_id = 111111111111\nsso_role_name = Admin\nkeyless_environment = dev\n`,
-      )
-      const corp = (await sessionStatus({nodeVersion: 'v22.1.0'}, f.deps)).sessions.find((s) => s.session === 'corp')!
-      expect(corp.roleCredentials.items.filter((c) => c.kind === 'role').map((c) => [c.accountId, c.profiles, c.guarded])).to.deep.equal([
-        ['222222222222', ['prod-reader'], true],
-        ['111111111111', ['sandbox-admin'], false],
-      ])
-    })
-
-    it('says expiring and expired, and notes an old Node once', async () => {
-      const f = await signedIn()
-      f.clock.t += 50 * 60_000
-      let corp = (await sessionStatus({nodeVersion: 'v20.20.2'}, f.deps)).sessions[0]
-      expect(corp.token.state).to.equal('expiring')
-      f.clock.t += 20 * 60_000
-      const result = await sessionStatus({nodeVersion: 'v20.20.2'}, f.deps)
-      corp = result.sessions[0]
-      expect(corp.token.state).to.equal('expired')
-      expect(formatStatus(result)).to.include('expired 10m ago; refreshable')
-      expect(result.node.supported).to.equal(false)
-      expect(result.node.note).to.include('Node.js 22').and.include('January 2027')
-      expect(nodeSupport('v24.0.0').supported).to.equal(true)
-    })
-  })
-
   describe('logout', () => {
     it('ends the portal session with the token and removes every secret of that session only', async () => {
-      const f = await signedIn()
+      const f = await signedIn(home)
       const token = f.oidc.issued[0].accessToken
       const [result] = await logoutSession({session: 'corp'}, f.deps)
       expect(result).to.deep.equal({session: 'corp', portal: 'ended', removed: 6})
@@ -159,7 +30,7 @@ describe('sso session administration (configure, logout, status)', () => {
     })
 
     it('is best effort when the portal cannot be reached, and says so', async () => {
-      const f = await signedIn()
+      const f = await signedIn(home)
       f.oidc.portalDown = true
       const [result] = await logoutSession({session: 'corp'}, f.deps)
       expect(result.portal).to.equal('unreachable')
@@ -168,14 +39,14 @@ describe('sso session administration (configure, logout, status)', () => {
     })
 
     it('--all covers configured sessions and sessions only left in the store', async () => {
-      const f = await signedIn()
+      const f = await signedIn(home)
       const results = await logoutSession({all: true}, f.deps)
       expect(results.map((r) => r.session)).to.deep.equal(['corp', 'lab', 'corp-other'])
       expect(await f.store.list('')).to.deep.equal([])
     })
 
     it('needs a session name when several are configured, and changes nothing', async () => {
-      const f = await signedIn()
+      const f = await signedIn(home)
       const before = await f.store.list('')
       const error = await logoutSession({}, f.deps).catch((e: unknown) => e)
       expect(error).to.be.instanceOf(UsageError)
@@ -184,7 +55,7 @@ describe('sso session administration (configure, logout, status)', () => {
     })
 
     it('refreshes an expired token to end the portal session', async () => {
-      const f = await signedIn()
+      const f = await signedIn(home)
       f.clock.t += 2 * 3600_000
       const [result] = await logoutSession({session: 'corp'}, f.deps)
       expect(result.portal).to.equal('ended')
@@ -209,7 +80,7 @@ describe('sso session administration (configure, logout, status)', () => {
       const result = await configureSession({name: 'new', startUrl: 'https://new.awsapps.com/start', region: 'eu-central-1'}, base(f))
       expect(result).to.deep.include({created: true, changed: true, scopes: ['sso:account:access']})
       const text = await readFile(join(home, '.aws', 'config'), 'utf8')
-      expect(text.startsWith(CONFIG)).to.equal(true)
+      expect(text.startsWith(adminConfig)).to.equal(true)
       expect(text).to.include('[sso-session new]\nsso_start_url = https://new.awsapps.com/start\nsso_region = eu-central-1\nsso_registration_scopes = sso:account:access\n')
     })
 
@@ -224,7 +95,7 @@ describe('sso session administration (configure, logout, status)', () => {
       const error = (await configureSession({name: 'x'}, base(f)).catch((e: unknown) => e)) as KeylessError
       expect(error.exit).to.equal(ExitCode.usage)
       expect(error.line).to.match(/^Missing --start-url, --region/)
-      expect(await readFile(join(home, '.aws', 'config'), 'utf8')).to.equal(CONFIG)
+      expect(await readFile(join(home, '.aws', 'config'), 'utf8')).to.equal(adminConfig)
     })
 
     it('rejects a bad start URL or region without touching the file', async () => {
@@ -233,7 +104,7 @@ describe('sso session administration (configure, logout, status)', () => {
         const error = (await configureSession(input, base(f)).catch((e: unknown) => e)) as KeylessError
         expect(error.exit).to.equal(ExitCode.usage)
       }
-      expect(await readFile(join(home, '.aws', 'config'), 'utf8')).to.equal(CONFIG)
+      expect(await readFile(join(home, '.aws', 'config'), 'utf8')).to.equal(adminConfig)
     })
 
     it('on a terminal, asks for what is missing with the current values as defaults', async () => {

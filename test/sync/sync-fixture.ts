@@ -4,7 +4,7 @@ import {join} from 'node:path'
 import {writeAssignmentCache} from '../../src/portal/assignment-cache.js'
 import type {DiscoveredAccount} from '../../src/portal/discover-assignments.js'
 import type {SyncDeps} from '../../src/sync/sync-profiles.js'
-import type {SsoSession} from '../../src/sso/session-types.js'
+import type {SsoSession} from '../../src/config/profile-types.js'
 
 export interface SyncFixture {
   dir: string

@@ -1,6 +1,6 @@
 import {readFileSync} from 'node:fs'
-import type {AwsConfig} from '../config/load-aws-config.js'
-import {parseIniDocument, type IniSection} from '../config/ini-document.js'
+import type {AwsConfig} from './load-aws-config.js'
+import {parseIniDocument, type IniSection} from './ini-document.js'
 import type {Paths} from '../util/paths.js'
 
 // The SDK loader's header pattern: a header with a prefix it does not know is dropped entirely.

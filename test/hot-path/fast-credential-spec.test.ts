@@ -5,8 +5,8 @@ import {expect} from 'chai'
 import {loadAwsConfig} from '../../src/config/load-aws-config.js'
 import {resolveProfile} from '../../src/config/resolve-profile.js'
 import {credentialSpec, type CredentialSpec} from '../../src/credentials/credential-spec.js'
-import {fastCredentialSpec} from '../../src/credentials/fast-credential-spec.js'
-import {readAwsConfigSync} from '../../src/credentials/read-aws-config-sync.js'
+import {fastCredentialSpec} from '../../src/hot-path/fast-credential-spec.js'
+import {readAwsConfigSync} from '../../src/config/read-aws-config-sync.js'
 
 const session = '[sso-session corp]\nsso_start_url = https://d-1.awsapps.com/start\nsso_region = eu-west-1\n'
 const arn = (n: number) => `arn:aws:iam::${String(n).repeat(12).slice(0, 12)}:role/R${n}`

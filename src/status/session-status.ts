@@ -2,9 +2,9 @@ import {loadAwsConfig} from '../config/load-aws-config.js'
 import {listSsoSessions} from '../config/sso-sessions.js'
 import type {StoreDeps} from '../deps.js'
 import {cachedCredentialList, chainProfiles, type CachedCredential, type ChainProfiles} from './cached-credential-list.js'
-import {storedSessionNames} from './logout-session.js'
-import {belongsTo, readRegistration, readToken} from './stored-items.js'
-import {REFRESH_WINDOW_MS} from './token-state.js'
+import {storedSessionNames} from '../sso/logout-session.js'
+import {belongsTo, readRegistration, readToken} from '../sso/stored-items.js'
+import {REFRESH_WINDOW_MS} from '../sso/token-state.js'
 
 /** The AWS SDK for JavaScript v3 requires this Node.js major for releases after the first week of January 2027. */
 export const SDK_NODE_MAJOR = 22

@@ -9,10 +9,10 @@ import {mkdirSync} from 'node:fs'
 import {CHUNK_HEAD_PREFIX, storeKeys} from '../store/keys.js'
 import type {SecretStore} from '../store/secret-store.js'
 import {resolvePaths, type Paths} from '../util/paths.js'
-import {toProcessJson} from './credential-types.js'
+import {toProcessJson} from '../credentials/credential-types.js'
 import {fastCredentialSpec} from './fast-credential-spec.js'
-import {readAwsConfigSync} from './read-aws-config-sync.js'
-import {hasTimeLeft, parseStoredCredentials} from './stored-credentials.js'
+import {readAwsConfigSync} from '../config/read-aws-config-sync.js'
+import {hasTimeLeft, parseStoredCredentials} from '../credentials/stored-credentials.js'
 
 export interface ServeOptions {
   now?: () => number
@@ -36,7 +36,7 @@ export async function serveCachedCredentials(argv: string[], env: NodeJS.Process
     const key =
       spec.kind === 'sso'
         ? storeKeys.role(spec.session, spec.accountId, spec.roleName)
-        : (await import('./credential-key.js')).credentialKey(spec)
+        : (await import('../credentials/credential-key.js')).credentialKey(spec)
     if (key === undefined) return false
     // A file store without its passphrase in the environment would prompt: the full path does that.
     if (env.KEYLESS_STORE?.trim() === 'file' && !env.KEYLESS_FILE_PASSPHRASE) return false
@@ -53,7 +53,7 @@ export async function serveCachedCredentials(argv: string[], env: NodeJS.Process
       const [{claimFetch}, {lockPath}, {lockName}] = await Promise.all([
         import('./claim-fetch.js'),
         import('../lock/with-lock.js'),
-        import('./cached.js'),
+        import('../credentials/cached.js'),
       ])
       mkdirSync(paths.lockDir, {recursive: true, mode: 0o700})
       const name = lockName(key)
@@ -86,7 +86,7 @@ async function storeReader(env: NodeJS.ProcessEnv, paths: Paths, options: ServeO
   const kind = env.KEYLESS_STORE?.trim() || 'keychain'
   const secretService = ['linux', 'freebsd', 'openbsd'].includes(process.platform)
   if (!options.openStore && kind === 'keychain' && secretService && env.DBUS_SESSION_BUS_ADDRESS) {
-    const {lookupSecretService, lookupSecretServiceItems} = await import('./lookup-secret-service.js')
+    const {lookupSecretService, lookupSecretServiceItems} = await import('../store/secret-service/lookup-secret-service.js')
     const address = env.DBUS_SESSION_BUS_ADDRESS
     // The attributes @napi-rs/keyring files an item under (see store/keychain-store.ts).
     const service = env.KEYLESS_KEYCHAIN_SERVICE || 'keyless'

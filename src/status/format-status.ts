@@ -1,8 +1,8 @@
 import {formatGuardBadge, guardBadge} from '../guard/guard-style.js'
-import type {CachedCredential} from '../sso/cached-credential-list.js'
-import type {StatusResult} from '../sso/session-status.js'
-import {formatDuration} from './format-duration.js'
-import {renderTable, type Column} from './table.js'
+import type {CachedCredential} from './cached-credential-list.js'
+import type {StatusResult} from './session-status.js'
+import {formatDuration} from '../ui/format-duration.js'
+import {renderTable, type Column} from '../ui/table.js'
 
 /**
  * The cached credentials of a session, one line each, indented under the session: [PROD] (red and

@@ -7,8 +7,8 @@ import type {StoreDeps} from '../deps.js'
 import {guardDecision, guardPatterns, isGuarded} from '../guard/guard-policy.js'
 import {readAssignmentCache} from '../portal/assignment-cache.js'
 import {storeKeys} from '../store/keys.js'
-import {pairProfiles} from '../sync/synced-profiles.js'
-import type {SsoSession} from './session-types.js'
+import {pairProfiles} from '../config/pair-profiles.js'
+import type {SsoSession} from '../config/profile-types.js'
 
 /** One cached role credential of a session, as status shows it: names and times, never a secret. */
 export interface CachedCredential {

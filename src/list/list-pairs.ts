@@ -1,10 +1,10 @@
 import {loadAwsConfig} from '../config/load-aws-config.js'
 import {getSsoSession, listSsoSessions, pickSsoSession} from '../config/sso-sessions.js'
 import {environmentOf, guardPatterns} from '../guard/guard-policy.js'
-import {pairKey} from '../sync/assign-profile-names.js'
-import {profilesByPair} from '../sync/synced-profiles.js'
+import {pairKey} from '../config/account-role-pair.js'
+import {profilesByPair} from '../config/pair-profiles.js'
 import type {Paths} from '../util/paths.js'
-import {listAssignments, type ListAssignmentsDeps, type SessionSource} from './list-assignments.js'
+import {listAssignments, type ListAssignmentsDeps, type SessionSource} from '../portal/list-assignments.js'
 
 /** One row of `keyless list`. */
 export interface PairRow {

@@ -1,6 +1,6 @@
-import type {AwsConfig} from '../config/load-aws-config.js'
-import {legacySessionName} from '../config/sso-sessions.js'
-import {pairKey} from './assign-profile-names.js'
+import type {AwsConfig} from './load-aws-config.js'
+import {legacySessionName} from './sso-sessions.js'
+import {pairKey} from './account-role-pair.js'
 
 /** A profile of the AWS config that serves one Identity Center account/role. */
 export interface PairProfile {

@@ -1,11 +1,11 @@
 import type {AwsConfig} from '../config/load-aws-config.js'
-import type {CredentialSpec} from './credential-spec.js'
+import type {CredentialSpec} from '../credentials/credential-spec.js'
 
 // The same rules as resolveProfile (config/resolve-profile.ts) and getCredentials, reduced to what
 // decides the cache key, with no imports: the credential-process fast path cannot afford the
 // modules (and node:crypto) that full resolution loads. Every case the full path would reject, and
 // the rare legacy sso_start_url profile, is undefined here, so the full path handles and reports
-// it. test/credentials/fast-credential-spec.test.ts holds both to the same answers.
+// it. test/hot-path/fast-credential-spec.test.ts holds both to the same answers.
 
 const roleArnPattern = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/
 

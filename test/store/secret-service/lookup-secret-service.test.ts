@@ -4,8 +4,8 @@ import {createServer, type Server} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {expect} from 'chai'
-import {lookupSecretService, unixBusPath} from '../../src/credentials/lookup-secret-service.js'
-import {createKeychainStore} from '../../src/store/keychain-store.js'
+import {lookupSecretService, unixBusPath} from '../../../src/store/secret-service/lookup-secret-service.js'
+import {createKeychainStore} from '../../../src/store/keychain-store.js'
 
 // Against the real Secret Service of the test run (npm test starts a private gnome-keyring): what
 // the secret store writes through @napi-rs/keyring, the fast path reads over D-Bus.

@@ -3,7 +3,7 @@ import {mkdtemp, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {expect} from 'chai'
-import {claimFetch} from '../../src/credentials/claim-fetch.js'
+import {claimFetch} from '../../src/hot-path/claim-fetch.js'
 
 describe('claimFetch', () => {
   let dir: string
