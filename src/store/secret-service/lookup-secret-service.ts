@@ -356,6 +356,9 @@ async function conversation(socket: Socket, uid: number, attributeSets: Array<Re
   const send = (call: Call): Promise<Reply> => {
     const id = ++serial
     const reply = new Promise<Reply>((resolve, reject) => waiting.set(id, {resolve, reject}))
+    // Pipelined replies may fail after the caller stopped waiting (an earlier reply failed, or the
+    // deadline passed and the socket closed): handled here, so no unhandled rejection ends the process.
+    reply.catch(() => {})
     socket.write(encodeCall(call, id))
     return reply
   }

@@ -4,7 +4,7 @@ import {createServer, type Server} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {expect} from 'chai'
-import {lookupSecretService, unixBusPath} from '../../../src/store/secret-service/lookup-secret-service.js'
+import {lookupSecretService, lookupSecretServiceItems, unixBusPath} from '../../../src/store/secret-service/lookup-secret-service.js'
 import {createKeychainStore} from '../../../src/store/keychain-store.js'
 
 // Against the real Secret Service of the test run (npm test starts a private gnome-keyring): what
@@ -68,6 +68,23 @@ describe('lookupSecretService (failures)', () => {
     const error = await failure(lookupSecretService({address: `unix:path=${path}`, attributes: {service: 's', username: 'u'}, timeoutMs: 200}))
     expect(error?.message).to.equal('Secret Service lookup timed out')
     expect(Date.now() - started).to.be.within(150, 2000)
+  })
+
+  it('leaves no unhandled rejection behind when the deadline passes with pipelined calls unanswered', async () => {
+    const path = join(dir, 'authenticates-then-silent')
+    server = createServer((socket) => socket.once('data', () => socket.write('OK 0123456789abcdef0123456789abcdef\r\n')))
+    await new Promise<void>((resolve) => server!.listen(path, resolve))
+    const unhandled: unknown[] = []
+    const record = (reason: unknown) => unhandled.push(reason)
+    process.on('unhandledRejection', record)
+    try {
+      const error = await failure(lookupSecretServiceItems({address: `unix:path=${path}`, attributeSets: [{a: '1'}, {a: '2'}], timeoutMs: 200}))
+      expect(error?.message).to.equal('Secret Service lookup timed out')
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      expect(unhandled).to.deep.equal([])
+    } finally {
+      process.off('unhandledRejection', record)
+    }
   })
 
   it('fails fast without a bus, or when authentication is refused', async () => {
