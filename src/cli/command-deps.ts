@@ -3,6 +3,9 @@ import type {SecretStore} from '../store/secret-store.js'
 import type {TokenProvider} from '../sso/session-types.js'
 import {createTokenProvider} from '../sso/token-provider.js'
 import type {LoginFlow} from '../sso/stored-items.js'
+import {readFileSync} from 'node:fs'
+import {detectWsl} from '../ui/detect-wsl.js'
+import {openLineTerminal, type LineTerminal} from '../ui/line-terminal.js'
 import {openBrowser} from '../ui/open-browser.js'
 import {createClientFactory, type ClientFactory} from '../util/aws-clients.js'
 import {resolvePaths} from '../util/paths.js'
@@ -11,6 +14,10 @@ import {resolvePaths} from '../util/paths.js'
 export interface AppDeps extends StoreDeps {
   clients: ClientFactory
   openBrowser: (url: string) => Promise<void>
+  /** The terminal a PKCE redirect address can be pasted on (stdin, or /dev/tty), opened on demand. */
+  openTerminal: () => LineTerminal | undefined
+  /** Running under WSL (from /proc/version or WSL_DISTRO_NAME), read once on demand. */
+  isWsl: () => boolean
   /** stdin and stderr are TTYs: prompts and pickers may be shown. */
   isInteractive: boolean
   /** The session token lifecycle (cached, silent refresh, single-flight login). */
@@ -59,6 +66,8 @@ export async function createAppDeps(options: AppDepsOptions = {}): Promise<AppDe
     const {openStore} = await import('../store/open-store.js')
     return openStore(env, paths)
   }, env.KEYLESS_STORE === 'file' ? 'file' : 'keychain')
+  let wsl: boolean | undefined
+  const isWsl = () => (wsl ??= detectWsl(env, readText))
   const base = {
     now: () => Date.now(),
     sleep: realSleep,
@@ -67,10 +76,20 @@ export async function createAppDeps(options: AppDepsOptions = {}): Promise<AppDe
     paths,
     store,
     clients: createClientFactory(),
-    openBrowser: (url: string) => openBrowser(url, {env}),
+    openBrowser: (url: string) => openBrowser(url, {env, wsl: isWsl()}),
+    openTerminal: () => openLineTerminal({stdin: process.stdin, stderr: process.stderr}),
+    isWsl,
     isInteractive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
   }
   const noLogin = options.noLogin || env.KEYLESS_NO_LOGIN === '1' || env.KEYLESS_NO_LOGIN === 'true'
   const tokens = createTokenProvider(base, {noLogin, noBrowser: options.noBrowser, flow: options.flow})
   return {...base, tokens}
+}
+
+function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8')
+  } catch {
+    return undefined
+  }
 }

@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
-import {noLoginFlag} from '../cli/shared-flags.js'
+import {flowFlag, flowOf, noLoginFlag} from '../cli/shared-flags.js'
 import {createAppDeps} from '../cli/command-deps.js'
 import {openConsole, type ConsoleResult} from '../console/open-console.js'
 
@@ -29,11 +29,12 @@ The console session lasts --duration for Identity Center roles; for role chains 
     duration: Flags.integer({description: 'console session length in seconds for Identity Center roles (900-43200)', default: 3600}),
     yes: Flags.boolean({char: 'y', description: 'answer yes to the confirmation of production accounts'}),
     'no-login': noLoginFlag,
+    flow: flowFlag,
   }
 
   async run(): Promise<ConsoleResult> {
     const {args, flags} = await this.parse(Console)
-    const deps = await createAppDeps({noLogin: flags['no-login']})
+    const deps = await createAppDeps({noLogin: flags['no-login'], flow: flowOf(flags.flow)})
     return openConsole(
       {profile: args.profile, print: flags.print, region: flags.region, destination: flags.destination, durationSeconds: flags.duration, yes: flags.yes},
       // With --json the URL is in the JSON result, not on a line of its own.

@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
-import {noLoginFlag} from '../cli/shared-flags.js'
+import {flowFlag, flowOf, noLoginFlag} from '../cli/shared-flags.js'
 import {createAppDeps} from '../cli/command-deps.js'
 import {colorEnabled, formatGuardBadge} from '../guard/guard-style.js'
 import {discoveryPortalClient} from '../portal/discovery-client.js'
@@ -23,11 +23,12 @@ export default class List extends BaseCommand {
     session: Flags.string({char: 's', description: 'only this sso-session (default: all)', env: 'KEYLESS_SESSION'}),
     refresh: Flags.boolean({char: 'r', description: 'ask the portal again instead of using the cache'}),
     'no-login': noLoginFlag,
+    flow: flowFlag,
   }
 
   async run(): Promise<ListPairsResult> {
     const {flags} = await this.parse(List)
-    const deps = await createAppDeps({noLogin: flags['no-login']})
+    const deps = await createAppDeps({noLogin: flags['no-login'], flow: flowOf(flags.flow)})
     const result = await listPairs({session: flags.session, refresh: flags.refresh}, {...deps, portal: discoveryPortalClient})
     if (!this.jsonEnabled()) {
       const color = colorEnabled(process.stdout, deps.env)

@@ -1,7 +1,7 @@
 import {writeFile} from 'node:fs/promises'
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
-import {noLoginFlag} from '../cli/shared-flags.js'
+import {flowFlag, flowOf, noLoginFlag} from '../cli/shared-flags.js'
 import {createAppDeps} from '../cli/command-deps.js'
 import {discoveryPortalClient} from '../portal/discovery-client.js'
 import {isSwitchShell} from '../switch/shell-exports.js'
@@ -34,11 +34,12 @@ With the shell function (\`eval "$(keyless shell-init zsh)"\`, see shell-init), 
     yes: Flags.boolean({char: 'y', description: 'answer yes to the confirmation of production accounts'}),
     refresh: Flags.boolean({char: 'r', description: 'ask the portal for the account list instead of using the cache'}),
     'no-login': noLoginFlag,
+    flow: flowFlag,
   }
 
   async run(): Promise<SwitchResult> {
     const {argv, flags} = await this.parse(Switch)
-    const deps = await createAppDeps({noLogin: flags['no-login']})
+    const deps = await createAppDeps({noLogin: flags['no-login'], flow: flowOf(flags.flow)})
     const file = deps.env.KEYLESS_SHELL_EXPORT_FILE
     const shell = isSwitchShell(deps.env.KEYLESS_SHELL) && file ? {shell: deps.env.KEYLESS_SHELL, exportFile: file} : undefined
     const result = await switchProfile(

@@ -1,6 +1,7 @@
 import {KeylessError, UsageError} from '../errors.js'
 import type {AwsConfig} from './load-aws-config.js'
-import type {ChainedRoleProfile, ResolvedProfile, SsoRoleProfile, StaticKeyProfile} from './profile-types.js'
+import type {ChainedRoleProfile, EnvironmentKeyProfile, ResolvedProfile, SsoRoleProfile, StaticKeyProfile} from './profile-types.js'
+import {isValidSourceIdentity, parseSessionTags, parseTransitiveTagKeys} from './session-tags.js'
 import {getSsoSession, legacySessionName} from './sso-sessions.js'
 import {quote} from './validate.js'
 
@@ -58,7 +59,7 @@ function resolve(config: AwsConfig, name: string, path: string[]): ResolvedProfi
     return profile
   }
 
-  if (settings.credential_source) throw credentialSourceUnsupported(name)
+  if (settings.credential_source) throw credentialSourceWithoutRole(name)
   throw new UsageError(
     `Profile "${name}" has nothing keyless can serve (no keyless_session, sso_session, role_arn or access key).`,
     'Run `keyless sync` to create keyless profiles, or use one of those.',
@@ -99,8 +100,14 @@ function resolveChain(config: AwsConfig, name: string, settings: Record<string, 
       hint: 'Remove mfa_serial, or assume the role from an Identity Center profile (trusted through the SSO role).',
     })
   }
-  if (!settings.source_profile) {
-    if (settings.credential_source) throw credentialSourceUnsupported(name)
+  if (settings.source_profile && settings.credential_source) {
+    throw new UsageError(`Profile "${name}" has both source_profile and credential_source.`, 'Keep one of them (they are mutually exclusive, as in the AWS CLI).')
+  }
+  if (!settings.source_profile && settings.credential_source) {
+    // Checked before role_arn's form, as the AWS CLI does: the source decides whether it can work at all.
+    credentialSource(name, settings.credential_source)
+  }
+  if (!settings.source_profile && !settings.credential_source) {
     if (settings.web_identity_token_file) {
       throw new KeylessError(`Profile "${name}" uses web_identity_token_file, which keyless does not serve.`, {
         code: 'NotSupported',
@@ -125,10 +132,12 @@ function resolveChain(config: AwsConfig, name: string, settings: Record<string, 
       )
     }
   }
+  const session = sessionSettings(name, settings)
   const sourceName = settings.source_profile
   // A profile that names itself as source uses its own static keys (as botocore and the JS SDK do).
-  const source =
-    sourceName === name && settings.aws_access_key_id
+  const source: ResolvedProfile = !sourceName
+    ? credentialSource(name, settings.credential_source)
+    : sourceName === name && settings.aws_access_key_id
       ? resolveOwnKeys(config, name, settings)
       : resolve(config, sourceName, [...path, name])
   return {
@@ -141,7 +150,42 @@ function resolveChain(config: AwsConfig, name: string, settings: Record<string, 
     ...(settings.external_id ? {externalId: settings.external_id} : {}),
     ...(settings.role_session_name ? {roleSessionName: settings.role_session_name} : {}),
     ...(durationSeconds === undefined ? {} : {durationSeconds}),
+    ...session,
   }
+}
+
+/** source_identity, session_tags and transitive_session_tags, checked as STS checks them. */
+function sessionSettings(name: string, settings: Record<string, string>): Pick<ChainedRoleProfile, 'sourceIdentity' | 'sessionTags' | 'transitiveTagKeys'> {
+  const out: Pick<ChainedRoleProfile, 'sourceIdentity' | 'sessionTags' | 'transitiveTagKeys'> = {}
+  const identity = settings.source_identity?.trim()
+  if (identity) {
+    if (!isValidSourceIdentity(identity)) {
+      throw new UsageError(`Profile "${name}" has an invalid source_identity ${quote(identity)}.`, 'Use 2 to 64 letters, digits or _+=,.@-.')
+    }
+    out.sourceIdentity = identity
+  }
+  const tags = parseSessionTags(settings.session_tags ?? '')
+  if ('error' in tags) throw new UsageError(`Profile "${name}" has invalid session_tags: ${tags.error}.`, 'Write session_tags = key1=value1,key2=value2.')
+  if (tags.length > 0) out.sessionTags = tags
+  const transitive = parseTransitiveTagKeys(settings.transitive_session_tags ?? '', tags)
+  if ('error' in transitive) {
+    throw new UsageError(`Profile "${name}" has invalid transitive_session_tags: ${transitive.error}.`, 'Write transitive_session_tags = key1,key2 naming keys of session_tags.')
+  }
+  if (transitive.length > 0) out.transitiveTagKeys = transitive
+  return out
+}
+
+/** credential_source: Environment is served; the instance and container sources are refused in one line. */
+function credentialSource(name: string, value: string): EnvironmentKeyProfile {
+  const source = value.trim()
+  if (source === 'Environment') return {kind: 'environment', name, settings: {}}
+  if (source === 'Ec2InstanceMetadata' || source === 'EcsContainer') {
+    throw new KeylessError(`Profile "${name}" uses credential_source = ${source}, which keyless does not serve (only Environment).`, {
+      code: 'NotSupported',
+      hint: 'On an instance or in a container let the AWS SDK use that profile directly.',
+    })
+  }
+  throw new UsageError(`Profile "${name}" has an invalid credential_source ${quote(source)}.`, 'Use Environment, Ec2InstanceMetadata or EcsContainer.')
 }
 
 function resolveOwnKeys(config: AwsConfig, name: string, settings: Record<string, string>): StaticKeyProfile {
@@ -175,11 +219,8 @@ function requireKeys(config: AwsConfig, name: string, settings: Record<string, s
   }
 }
 
-function credentialSourceUnsupported(name: string): KeylessError {
-  return new KeylessError(`Profile "${name}" uses credential_source, which keyless does not support.`, {
-    code: 'NotSupported',
-    hint: 'Use source_profile naming a keyless profile instead.',
-  })
+function credentialSourceWithoutRole(name: string): UsageError {
+  return new UsageError(`Profile "${name}" has credential_source but no role_arn.`, 'credential_source names what signs the AssumeRole of role_arn: add role_arn.')
 }
 
 function unknownProfile(config: AwsConfig, name: string, referencedBy?: string): UsageError {

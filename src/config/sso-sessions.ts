@@ -4,6 +4,9 @@ import type {SsoSession} from './profile-types.js'
 import type {AwsConfig} from './load-aws-config.js'
 import {parseScopes, quote} from './validate.js'
 
+/** The sso-session key naming the sign-in flow (pkce | device), written by `keyless configure --flow`. */
+export const loginFlowKey = 'keyless_login_flow'
+
 const configureHint = 'Run `keyless configure` to add one.'
 
 function where(config: AwsConfig): string {
@@ -23,7 +26,20 @@ function toSession(config: AwsConfig, name: string, values: Record<string, strin
       `Run \`keyless configure --session ${name}\` to complete it.`,
     )
   }
-  return {name, startUrl: values.sso_start_url, region: values.sso_region, scopes: parseScopes(values.sso_registration_scopes)}
+  const flow = values[loginFlowKey]?.trim()
+  if (flow !== undefined && flow !== '' && flow !== 'device' && flow !== 'pkce') {
+    throw new UsageError(
+      `sso-session "${name}"${where(config)} has an invalid ${loginFlowKey} ${quote(flow)}.`,
+      `Use pkce or device: \`keyless configure --session ${name} --flow pkce\`.`,
+    )
+  }
+  return {
+    name,
+    startUrl: values.sso_start_url,
+    region: values.sso_region,
+    scopes: parseScopes(values.sso_registration_scopes),
+    ...(flow === 'device' || flow === 'pkce' ? {loginFlow: flow} : {}),
+  }
 }
 
 /** Every complete `[sso-session NAME]` (with sso_start_url and sso_region), in file order. */

@@ -66,7 +66,7 @@ export async function openConsole(input: ConsoleInput, deps: ConsoleDeps): Promi
   const url = await consoleSigninUrl(
     {
       credentials,
-      endpoint: federationEndpoint(partition, deps.env),
+      endpoint: federationEndpoint(partition, deps.env, region),
       destination,
       // SSO role credentials take SessionDuration; AssumeRole (chained) sessions are refused with it.
       ...(profile.kind === 'sso' ? {sessionDurationSeconds: duration} : {}),

@@ -22,7 +22,7 @@ export function assumeRoleProvider(input: AssumeRoleInput, deps: CredentialDeps)
   const context = {
     service: 'AWS STS',
     target: `AssumeRole ${profile.roleArn} (profile ${profile.name})`,
-    deniedHint: `Check the role's trust policy${profile.externalId ? ' and external_id' : ''}, and the source profile's permissions.`,
+    deniedHint: `Check the role's trust policy${profile.externalId ? ' and external_id' : ''}${profile.sessionTags || profile.sourceIdentity ? ' (sts:TagSession / sts:SetSourceIdentity for session tags and source_identity)' : ''}, and the source profile's permissions.`,
   }
   return async () => {
     const signing = await source()
@@ -42,6 +42,9 @@ export function assumeRoleProvider(input: AssumeRoleInput, deps: CredentialDeps)
           RoleSessionName: profile.roleSessionName ?? `keyless-${Math.floor(deps.now() / 1000)}`,
           ...(profile.externalId === undefined ? {} : {ExternalId: profile.externalId}),
           ...(durationSeconds === undefined ? {} : {DurationSeconds: durationSeconds}),
+          ...(profile.sourceIdentity === undefined ? {} : {SourceIdentity: profile.sourceIdentity}),
+          ...(profile.sessionTags === undefined ? {} : {Tags: profile.sessionTags.map((t) => ({Key: t.key, Value: t.value}))}),
+          ...(profile.transitiveTagKeys === undefined ? {} : {TransitiveTagKeys: profile.transitiveTagKeys}),
         }),
       )
       const c = output.Credentials

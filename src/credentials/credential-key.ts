@@ -5,7 +5,7 @@ import type {CredentialSpec} from './credential-spec.js'
 /**
  * The secret-store key of a profile's cached credentials; undefined for static keys (never cached).
  * A chain is filed under the sso-session it starts from (`chain/<session>/<digest>`, or
- * `chain/static/<digest>` for a chain from access keys), so a logout can remove it with the rest
+ * `chain/static/<digest>` for a chain from access keys or credential_source = Environment), so a logout can remove it with the rest
  * of the session.
  */
 export function credentialKey(spec: CredentialSpec): string | undefined {
@@ -15,6 +15,7 @@ export function credentialKey(spec: CredentialSpec): string | undefined {
     case 'chain':
       return storeKeys.chain(rootSession(spec) ?? 'static', chainDigest(spec))
     case 'static':
+    case 'environment':
       return undefined
   }
 }

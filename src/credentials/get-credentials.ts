@@ -36,13 +36,14 @@ export function credentialProvider(profile: ResolvedProfile, deps: CredentialDep
     const {accessKeyId, secretAccessKey, sessionToken} = profile
     return async () => ({accessKeyId, secretAccessKey, sessionToken: sessionToken ?? '', expiresAt: Number.POSITIVE_INFINITY})
   }
+  if (profile.kind === 'environment') return environmentKeys(profile.name, deps.env)
   if (profile.settings.mfa_serial) {
     throw new UsageError(`Profile "${profile.name}" sets mfa_serial; keyless does not support MFA-protected roles.`, 'Remove mfa_serial or use the AWS CLI for this profile.')
   }
   const lock: LockRunner = deps.lock ?? ((name, fn) => withLock(name, fn, {dir: deps.paths.lockDir, timeoutMs: lockTimeoutMs}))
   const options = {
     store: deps.store,
-    key: credentialKey(credentialSpec(profile)) as string,
+    key: credentialKey(credentialSpec(profile, deps.env)) as string,
     now: deps.now,
     lock,
     warn: (message: string) => deps.stderr.write(`keyless: ${message}\n`),
@@ -58,4 +59,20 @@ function regionOf(profile: ResolvedProfile): string | undefined {
   if (profile.kind === 'sso') return profile.session.region
   if (profile.kind === 'chain') return regionOf(profile.source)
   return undefined
+}
+
+/** credential_source = Environment: the keys in keyless's environment (temporary ones with AWS_SESSION_TOKEN). */
+function environmentKeys(name: string, env: NodeJS.ProcessEnv): CredentialProvider {
+  return async () => {
+    const accessKeyId = env.AWS_ACCESS_KEY_ID?.trim()
+    const secretAccessKey = env.AWS_SECRET_ACCESS_KEY?.trim()
+    if (!accessKeyId || !secretAccessKey) {
+      throw new UsageError(
+        `Profile "${name}" uses credential_source = Environment, but AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not both set.`,
+        'Set them in the environment keyless runs in, or use source_profile.',
+      )
+    }
+    const sessionToken = env.AWS_SESSION_TOKEN?.trim() ?? ''
+    return {accessKeyId, secretAccessKey, sessionToken, expiresAt: Number.POSITIVE_INFINITY}
+  }
 }

@@ -31,8 +31,8 @@ export async function serveCachedCredentials(argv: string[], env: NodeJS.Process
     const paths = resolvePaths(env)
     const config = readAwsConfigSync(paths)
     if (!config) return false
-    const spec = fastCredentialSpec(config, name)
-    if (!spec || spec.kind === 'static') return false
+    const spec = fastCredentialSpec(config, name, env)
+    if (!spec || spec.kind === 'static' || spec.kind === 'environment') return false
     const key =
       spec.kind === 'sso'
         ? storeKeys.role(spec.session, spec.accountId, spec.roleName)

@@ -1,19 +1,25 @@
 import {loadAwsConfig} from '../config/load-aws-config.js'
+import {loginFlowKey} from '../config/sso-sessions.js'
 import {upsertSsoSession} from '../config/upsert-sso-session.js'
 import {parseScopes} from '../config/validate.js'
 import {UsageError} from '../errors.js'
 import type {Output} from '../deps.js'
 import type {SsoSessionAnswers} from '../ui/prompt-sso-session.js'
 import type {Paths} from '../util/paths.js'
+import type {LoginFlow} from './stored-items.js'
 
 export interface ConfigureInput {
   name?: string
   startUrl?: string
   region?: string
   scopes?: string[]
+  /** Written as keyless_login_flow (kept as it is when not given). */
+  flow?: LoginFlow
 }
 
 export interface ConfigureResult extends SsoSessionAnswers {
+  /** The session's keyless_login_flow after the edit (undefined: device, the default). */
+  flow?: LoginFlow
   configFile: string
   created: boolean
   changed: boolean
@@ -59,10 +65,13 @@ export async function configureSession(input: ConfigureInput, deps: ConfigureDep
     ].filter(Boolean)
     throw new UsageError(`Missing ${missing.join(', ')} (there is no terminal to ask on).`, 'Example: keyless configure --session corp --start-url https://d-1234567890.awsapps.com/start --region eu-west-1')
   }
-  const {created, changed} = await upsertSsoSession(deps.paths, answers)
+  const extra = input.flow ? {[loginFlowKey]: input.flow} : undefined
+  const {created, changed} = await upsertSsoSession(deps.paths, {...answers, ...(extra ? {extra} : {})})
+  const storedFlow = existing?.[loginFlowKey]?.trim()
+  const flow = input.flow ?? (storedFlow === 'pkce' || storedFlow === 'device' ? storedFlow : undefined)
   deps.stderr.write(
     `${created ? 'Added' : changed ? 'Updated' : 'Unchanged:'} [sso-session ${answers.name}] in ${deps.paths.configFile}.` +
       (changed ? ` Next: keyless login --session ${answers.name}\n` : '\n'),
   )
-  return {...answers, configFile: deps.paths.configFile, created, changed}
+  return {...answers, ...(flow ? {flow} : {}), configFile: deps.paths.configFile, created, changed}
 }

@@ -1,4 +1,5 @@
 import {AccessDeniedError, KeylessError, ExitCode} from '../errors.js'
+import type {LineTerminal} from '../ui/line-terminal.js'
 import {createSpinner} from '../ui/spinner.js'
 import {dropRegistration, ensureRegistration, type RegistrationDeps} from './ensure-registration.js'
 import {describeOidcError, isOidcError} from './oidc-error.js'
@@ -13,6 +14,10 @@ export const SLOW_DOWN_STEP_S = 5
 
 export interface LoginDeps extends RegistrationDeps {
   openBrowser: (url: string) => Promise<void>
+  /** The terminal a PKCE redirect address can be pasted on (opened when needed); undefined: none. */
+  openTerminal?: () => LineTerminal | undefined
+  /** Running under WSL (the Windows browser opens sign-in pages). */
+  isWsl?: () => boolean
 }
 
 export interface LoginOptions {

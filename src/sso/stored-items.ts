@@ -3,7 +3,8 @@ import {storeKeys} from '../store/keys.js'
 import {getJson, setJson} from '../store/typed-store.js'
 import type {SsoSession} from '../config/profile-types.js'
 
-export type LoginFlow = 'device' | 'pkce'
+export type {LoginFlow} from '../config/profile-types.js'
+import type {LoginFlow} from '../config/profile-types.js'
 
 /** An OIDC client registration (RegisterClient), one per session, in the secret store. */
 export interface StoredRegistration {

@@ -17,6 +17,7 @@ export interface TokenProviderOptions {
   /** Never start a browser login: fail with LoginRequiredError (exit 3) instead. Refresh stays silent and allowed. */
   noLogin: boolean
   noBrowser?: boolean
+  /** The flow of this call (--flow); overrides the session's keyless_login_flow. */
   flow?: LoginFlow
   platform?: NodeJS.Platform
 }
@@ -130,7 +131,9 @@ export function createTokenProvider(deps: TokenProviderDeps, options: TokenProvi
       }
       if (!force && reason !== 'not signed in') deps.stderr.write(`Session "${session.name}": ${reason}; signing in again.\n`)
       try {
-        const token = await interactiveLogin(session, {flow: options.flow, noBrowser: options.noBrowser, platform: options.platform}, deps)
+        // --flow of this call, else the session's keyless_login_flow, else device (in interactiveLogin).
+        const flow = options.flow ?? session.loginFlow
+        const token = await interactiveLogin(session, {flow, noBrowser: options.noBrowser, platform: options.platform}, deps)
         await failures.clear()
         return {token, source: 'login'}
       } catch (error) {

@@ -109,6 +109,31 @@ describe('resolveProfile', () => {
     expect(source.message).to.include('credential_source')
   })
 
+  it('reads source_identity, session_tags, transitive_session_tags and credential_source = Environment on a chain', () => {
+    const chain = (extra: Record<string, string>) => ({...config, profiles: {...config.profiles, x: {role_arn: 'arn:aws:iam::111111111111:role/A', source_profile: 'keyless-dev', ...extra}}})
+    const p = resolveProfile(chain({source_identity: 'jane@example.com', session_tags: 'team = payments,cost-center=1234', transitive_session_tags: 'Team'}), 'x') as ChainedRoleProfile
+    expect(p).to.deep.include({sourceIdentity: 'jane@example.com', sessionTags: [{key: 'team', value: 'payments'}, {key: 'cost-center', value: '1234'}], transitiveTagKeys: ['Team']})
+    const env = {...config, profiles: {...config.profiles, e: {role_arn: 'arn:aws:iam::111111111111:role/A', credential_source: 'Environment'}}}
+    expect((resolveProfile(env, 'e') as ChainedRoleProfile).source).to.deep.include({kind: 'environment', name: 'e'})
+    const refused: Array<[Record<string, string>, string]> = [
+      [{session_tags: 'team'}, 'Profile "x" has invalid session_tags: "team" is not key=value.'],
+      [{session_tags: 'a=1,A=2'}, 'tag key "A" is given twice (keys are case-insensitive)'],
+      [{session_tags: 'a=b!'}, 'tag value "b!" must be at most 256'],
+      [{session_tags: Array.from({length: 51}, (_, i) => `k${i}=v`).join(',')}, '51 tags; AWS allows at most 50'],
+      [{session_tags: 'a=1', transitive_session_tags: 'b'}, 'invalid transitive_session_tags: transitive key "b" is not one of the session_tags'],
+      [{source_identity: 'aws:me'}, 'invalid source_identity "aws:me"'],
+      [{credential_source: 'Environment'}, 'has both source_profile and credential_source'],
+    ]
+    for (const [extra, message] of refused) {
+      const error = thrown(() => resolveProfile(chain(extra), 'x'))
+      expect(error, message).to.be.instanceOf(UsageError)
+      expect(error.message).to.include(message)
+    }
+    const ecs = {...config, profiles: {...config.profiles, c: {role_arn: 'arn:aws:iam::111111111111:role/A', credential_source: 'EcsContainer'}}}
+    expect(thrown(() => resolveProfile(ecs, 'c')).line).to.equal(
+      'Profile "c" uses credential_source = EcsContainer, which keyless does not serve (only Environment). On an instance or in a container let the AWS SDK use that profile directly.')
+  })
+
   it('validates duration_seconds (900..43200) and role_arn', () => {
     expect(thrown(() => resolveProfile(config, 'bad-duration')).line).to.include('from 900 to 43200')
     for (const value of ['900', '43200']) {

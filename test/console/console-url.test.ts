@@ -14,6 +14,28 @@ describe('console URLs', () => {
     expect(partitionHosts('aws')).to.include({signin: 'signin.aws.amazon.com', console: 'console.aws.amazon.com'})
     expect(partitionHosts('aws-us-gov')).to.include({signin: 'signin.amazonaws-us-gov.com', console: 'console.amazonaws-us-gov.com'})
     expect(partitionHosts('aws-cn')).to.include({signin: 'signin.amazonaws.cn', console: 'console.amazonaws.cn'})
+    expect(partitionOf('eusc-de-east-1')).to.equal('aws-eusc')
+    expect(partitionHosts('aws-eusc')).to.include({signin: 'signin.amazonaws-eusc.eu', console: 'console.amazonaws-eusc.eu'})
+  })
+
+  it('the EU Sovereign Cloud (eusc-de-east-1): regional sign-in and console hosts under amazonaws-eusc.eu', () => {
+    expect(federationEndpoint('aws-eusc', {}, 'eusc-de-east-1')).to.equal('https://eusc-de-east-1.signin.amazonaws-eusc.eu/federation')
+    expect(federationEndpoint('aws', {}, 'eu-west-1')).to.equal('https://signin.aws.amazon.com/federation')
+    expect(federationEndpoint('aws-eusc', {AWS_ENDPOINT_URL_SIGNIN: 'http://127.0.0.1:9'}, 'eusc-de-east-1')).to.equal('http://127.0.0.1:9/federation')
+    expect(consoleDestination(undefined, 'eusc-de-east-1')).to.equal('https://eusc-de-east-1.console.amazonaws-eusc.eu/console/home?region=eusc-de-east-1')
+    expect(consoleDestination('s3', 'eusc-de-east-1')).to.equal('https://eusc-de-east-1.console.amazonaws-eusc.eu/s3/home?region=eusc-de-east-1')
+    expect(consoleDestination('https://eusc-de-east-1.console.amazonaws-eusc.eu/ec2/home', 'eusc-de-east-1')).to.equal('https://eusc-de-east-1.console.amazonaws-eusc.eu/ec2/home')
+    expect(() => consoleDestination('https://eu-west-1.console.aws.amazon.com/', 'eusc-de-east-1')).to.throw().with.property('exit', 2)
+  })
+
+  it('the sign-in host of aws-eusc is the one the AWS SDK\'s own endpoint rules give for the sign-in service', async () => {
+    // @aws-sdk/nested-clients comes with the SDK clients keyless uses; its sign-in client carries AWS's endpoint ruleset.
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
+    const {SigninClient} = await import('@aws-sdk/nested-clients/signin')
+    const client = new SigninClient({region: 'eusc-de-east-1'})
+    const sdk = client.config.endpointProvider({Region: 'eusc-de-east-1', UseFIPS: false, UseDualStack: false}).url
+    client.destroy()
+    expect(new URL(federationEndpoint('aws-eusc', {}, 'eusc-de-east-1')).host).to.equal(sdk.host)
   })
 
   it('builds region-aware destinations per partition', () => {

@@ -79,6 +79,27 @@ export interface Principal {
   kind: 'sso' | 'assumed' | 'user'
 }
 
+/** What an AssumeRole session carries on into role chaining: its source identity and transitive tags. */
+export interface SessionContext {
+  sourceIdentity?: string
+  /** Every session tag of the session (request tags + inherited transitive ones). */
+  tags: Record<string, string>
+  /** Keys of `tags` that pass on to sessions this one assumes. */
+  transitiveTagKeys: string[]
+}
+
+/** One accepted AssumeRole, as the control API reports it (what arrived, and what the session got). */
+export interface AssumeRoleRecord {
+  roleArn: string
+  roleSessionName: string
+  callerArn: string
+  externalId?: string
+  /** The request's SourceIdentity, Tags and TransitiveTagKeys as they arrived. */
+  request: {sourceIdentity?: string; tags: Array<{key: string; value: string}>; transitiveTagKeys: string[]}
+  /** The new session's context (with what it inherited from the caller). */
+  session: SessionContext
+}
+
 export interface IssuedCredential {
   accessKeyId: string
   secretAccessKey: string
@@ -86,6 +107,8 @@ export interface IssuedCredential {
   /** undefined for long-lived keys */
   expiresAt?: number
   principal: Principal
+  /** AssumeRole sessions: source identity and session tags. */
+  session?: SessionContext
 }
 
 export interface SigninToken {
@@ -110,6 +133,8 @@ export interface EmulatorState {
   refreshTokens: Map<string, IssuedRefreshToken>
   credentials: Map<string, IssuedCredential>
   signinTokens: Map<string, SigninToken>
+  /** Every accepted AssumeRole, oldest first. */
+  assumeRoles: AssumeRoleRecord[]
 }
 
 export function createEmulatorState(org: Organization, now: () => number): EmulatorState {
@@ -128,5 +153,6 @@ export function createEmulatorState(org: Organization, now: () => number): Emula
     refreshTokens: new Map(),
     credentials: new Map(),
     signinTokens: new Map(),
+    assumeRoles: [],
   }
 }

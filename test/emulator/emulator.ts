@@ -1,6 +1,6 @@
 import {createServer, type IncomingMessage, type ServerResponse} from 'node:http'
 import type {AddressInfo} from 'node:net'
-import {createEmulatorState, type EmulatorState, type Lifetimes} from './emulator-state.js'
+import {createEmulatorState, type AssumeRoleRecord, type EmulatorState, type Lifetimes} from './emulator-state.js'
 import {FaultInjector, type Fault} from './fault-injector.js'
 import {federationOperation, federationService} from './federation-service.js'
 import {authorize, createToken, createTokenGrant, deviceApproval, registerClient, startDeviceAuthorization} from './oidc-service.js'
@@ -10,7 +10,7 @@ import {createUserAccessKey, stsParams, stsService} from './sts-service.js'
 import {wire} from './wire.js'
 
 export type {Fault} from './fault-injector.js'
-export type {Lifetimes} from './emulator-state.js'
+export type {AssumeRoleRecord, Lifetimes} from './emulator-state.js'
 export type {Organization} from './organization.js'
 
 export interface EmulatorOptions {
@@ -44,6 +44,8 @@ export interface Emulator {
   revokeAccessTokens(): void
   /** A long-lived AKIA… key of IAM user `userName` that STS accepts. */
   createUserAccessKey(accountId: string, userName: string): {accessKeyId: string; secretAccessKey: string}
+  /** Every accepted AssumeRole (role, session name, source identity, session tags as they arrived and as the session got them), oldest first. */
+  assumeRoleCalls(): AssumeRoleRecord[]
   close(): Promise<void>
 }
 
@@ -107,6 +109,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       for (const token of state.accessTokens.values()) token.revoked = true
     },
     createUserAccessKey: (accountId, userName) => createUserAccessKey(state, accountId, userName),
+    assumeRoleCalls: () => structuredClone(state.assumeRoles),
     close: async () => {
       for (const t of timers) clearTimeout(t)
       timers.clear()

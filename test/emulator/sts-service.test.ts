@@ -152,6 +152,70 @@ describe('emulator: STS (awsQuery, SigV4 verified) with the SDK client', () => {
     expect(status(expired)).to.equal(400)
   })
 
+  it('AssumeRole takes SourceIdentity, Tags and TransitiveTagKeys; the next hop inherits the identity and the transitive tags', async () => {
+    const out = await sts(ssoCreds).send(new AssumeRoleCommand({
+      RoleArn: DEPLOYER_ROLE_ARN, RoleSessionName: 'deploy-1', SourceIdentity: 'jane@example.com',
+      Tags: [{Key: 'team', Value: 'payments'}, {Key: 'cost-center', Value: '12 34'}, {Key: 'Ünïcode', Value: ''}],
+      TransitiveTagKeys: ['team'],
+    }))
+    expect(out.SourceIdentity).to.equal('jane@example.com')
+    expect(out.PackedPolicySize).to.be.a('number').above(0)
+    const [first] = emulator.assumeRoleCalls()
+    expect(first).to.deep.include({roleArn: DEPLOYER_ROLE_ARN, roleSessionName: 'deploy-1'})
+    expect(first.callerArn).to.include('assumed-role/AWSReservedSSO_PowerUserAccess_')
+    expect(first.request).to.deep.equal({
+      sourceIdentity: 'jane@example.com',
+      tags: [{key: 'team', value: 'payments'}, {key: 'cost-center', value: '12 34'}, {key: 'Ünïcode', value: ''}],
+      transitiveTagKeys: ['team'],
+    })
+
+    const chained = {accessKeyId: out.Credentials!.AccessKeyId!, secretAccessKey: out.Credentials!.SecretAccessKey!, sessionToken: out.Credentials!.SessionToken}
+    const next = await sts(chained).send(new AssumeRoleCommand({RoleArn: DEV_DEPLOYER_ROLE_ARN, RoleSessionName: 'deploy-2', Tags: [{Key: 'stage', Value: 'dev'}]}))
+    expect(next.SourceIdentity).to.equal('jane@example.com')
+    const second = emulator.assumeRoleCalls()[1]
+    expect(second.request).to.deep.equal({tags: [{key: 'stage', value: 'dev'}], transitiveTagKeys: []})
+    expect(second.session).to.deep.equal({sourceIdentity: 'jane@example.com', tags: {team: 'payments', stage: 'dev'}, transitiveTagKeys: ['team']})
+
+    const override = await rejection(() => sts(chained).send(new AssumeRoleCommand({RoleArn: DEV_DEPLOYER_ROLE_ARN, RoleSessionName: 'deploy-3', Tags: [{Key: 'TEAM', Value: 'search'}]})))
+    expect(override.name).to.equal('InvalidParameterValue')
+    expect(override.message).to.contain('transitive tag of the calling session')
+    const changed = await rejection(() => sts(chained).send(new AssumeRoleCommand({RoleArn: DEV_DEPLOYER_ROLE_ARN, RoleSessionName: 'deploy-3', SourceIdentity: 'bob'})))
+    expect(changed.name).to.equal('AccessDenied')
+    expect(status(changed)).to.equal(403)
+    expect(emulator.assumeRoleCalls()).to.have.length(2)
+  })
+
+  it('validates session tags, transitive keys and SourceIdentity as STS does', async () => {
+    const client = sts(ssoCreds)
+    const call = (input: Partial<ConstructorParameters<typeof AssumeRoleCommand>[0]>) =>
+      rejection(() => client.send(new AssumeRoleCommand({RoleArn: DEPLOYER_ROLE_ARN, RoleSessionName: 'tagged', ...input})))
+    const cases: Array<[Partial<ConstructorParameters<typeof AssumeRoleCommand>[0]>, string, string]> = [
+      [{Tags: Array.from({length: 51}, (_, i) => ({Key: `k${i}`, Value: 'v'}))}, 'ValidationError', "at 'tags' failed to satisfy constraint: Member must have length less than or equal to 50"],
+      [{Tags: [{Key: 'k'.repeat(129), Value: 'v'}]}, 'ValidationError', "at 'tags.1.member.key'"],
+      [{Tags: [{Key: 'ok', Value: 'v'.repeat(257)}]}, 'ValidationError', "at 'tags.1.member.value'"],
+      [{Tags: [{Key: 'bad!', Value: 'v'}]}, 'ValidationError', "at 'tags.1.member.key'"],
+      [{Tags: [{Key: 'a', Value: '1'}, {Key: 'A', Value: '2'}]}, 'InvalidParameterValue', 'Duplicate tag keys'],
+      [{Tags: [{Key: 'a', Value: '1'}], TransitiveTagKeys: ['b']}, 'InvalidParameterValue', 'transitive tag key must be included in the requested tags'],
+      [{TransitiveTagKeys: ['a']}, 'InvalidParameterValue', 'transitive tag key must be included'],
+      [{SourceIdentity: 'x'}, 'ValidationError', "at 'sourceIdentity'"],
+      [{SourceIdentity: 'has space'}, 'ValidationError', "at 'sourceIdentity'"],
+      [{SourceIdentity: 'aws:me'}, 'ValidationError', "at 'sourceIdentity'"],
+    ]
+    for (const [input, name, message] of cases) {
+      const error = await call(input)
+      expect(error.name, message).to.equal(name)
+      expect(error.message).to.contain(message)
+      expect(status(error)).to.equal(400)
+    }
+    const fifty = await client.send(new AssumeRoleCommand({
+      RoleArn: DEPLOYER_ROLE_ARN, RoleSessionName: 'tagged',
+      Tags: Array.from({length: 50}, (_, i) => ({Key: i === 0 ? 'k'.repeat(128) : `k${i}`, Value: i === 0 ? 'v'.repeat(256) : 'v'})),
+      TransitiveTagKeys: ['k1', 'K2'],
+    }))
+    expect(fifty.Credentials?.AccessKeyId).to.match(/^ASIA/)
+    expect(emulator.assumeRoleCalls()).to.have.length(1)
+  })
+
   it('throttles with awsQuery Throttling, which the SDK retries, and fails with 5xx on request', async () => {
     emulator.setFault('GetCallerIdentity', {ratePerSecond: 0})
     const throttled = await rejection(() => sts(ssoCreds, 2).send(new GetCallerIdentityCommand({})))

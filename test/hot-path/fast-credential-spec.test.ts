@@ -5,6 +5,7 @@ import {expect} from 'chai'
 import {loadAwsConfig} from '../../src/config/load-aws-config.js'
 import {resolveProfile} from '../../src/config/resolve-profile.js'
 import {credentialSpec, type CredentialSpec} from '../../src/credentials/credential-spec.js'
+import {credentialKey} from '../../src/credentials/credential-key.js'
 import {fastCredentialSpec} from '../../src/hot-path/fast-credential-spec.js'
 import {readAwsConfigSync} from '../../src/config/read-aws-config-sync.js'
 
@@ -128,9 +129,124 @@ keyless_role_name = FromCredentials
 [profile k]
 keyless_role_name = NotSeen
 `},
+  {name: 'session tags, source identity, credential_source (aws-vault\'s keys)', config: `${session}
+[profile k]
+keyless_session = corp
+keyless_account_id = 111111111111
+keyless_role_name = ReadOnly
+[profile t-tags]
+role_arn = ${arn(4)}
+source_profile = k
+role_session_name = alice
+source_identity = alice@example.com
+session_tags = team=payments, cost-center = 12 34 ,Ünïcode=wert,path=a/b:c+d@e=f
+transitive_session_tags = team, COST-CENTER
+[profile t-tags-reordered]
+role_arn = ${arn(4)}
+source_profile = k
+role_session_name = alice
+source_identity = alice@example.com
+session_tags = path=a/b:c+d@e=f,Ünïcode=wert,cost-center=12 34,team=payments
+transitive_session_tags = cost-center,team
+[profile t-tags-other-value]
+role_arn = ${arn(4)}
+source_profile = k
+session_tags = team=search
+[profile t-empty-items]
+role_arn = ${arn(4)}
+source_profile = k
+session_tags = a=1,,b=,
+transitive_session_tags = ,a,
+[profile t-50]
+role_arn = ${arn(4)}
+source_profile = k
+session_tags = ${Array.from({length: 50}, (_, i) => `k${i}=v${i}`).join(',')}
+[profile t-51]
+role_arn = ${arn(4)}
+source_profile = k
+session_tags = ${Array.from({length: 51}, (_, i) => `k${i}=v${i}`).join(',')}
+[profile t-no-value]
+role_arn = ${arn(4)}
+source_profile = k
+session_tags = team
+[profile t-no-key]
+role_arn = ${arn(4)}
+source_profile = k
+session_tags = =v
+[profile t-dup]
+role_arn = ${arn(4)}
+source_profile = k
+session_tags = a=1,A=2
+[profile t-long-key]
+role_arn = ${arn(4)}
+source_profile = k
+session_tags = ${'k'.repeat(129)}=v
+[profile t-128-key]
+role_arn = ${arn(4)}
+source_profile = k
+session_tags = ${'k'.repeat(128)}=${'v'.repeat(256)}
+[profile t-long-value]
+role_arn = ${arn(4)}
+source_profile = k
+session_tags = k=${'v'.repeat(257)}
+[profile t-bad-char]
+role_arn = ${arn(4)}
+source_profile = k
+session_tags = a=b!c
+[profile t-transitive-missing]
+role_arn = ${arn(4)}
+source_profile = k
+session_tags = a=1
+transitive_session_tags = b
+[profile t-identity-short]
+role_arn = ${arn(4)}
+source_profile = k
+source_identity = a
+[profile t-identity-aws]
+role_arn = ${arn(4)}
+source_profile = k
+source_identity = aws:me
+[profile t-identity-space]
+role_arn = ${arn(4)}
+source_profile = k
+source_identity = jane doe
+[profile env-chain]
+role_arn = ${arn(5)}
+credential_source = Environment
+session_tags = ci=true
+[profile chain-on-env]
+role_arn = ${arn(6)}
+source_profile = env-chain
+[profile env-ec2]
+role_arn = ${arn(5)}
+credential_source = Ec2InstanceMetadata
+[profile env-ecs]
+role_arn = ${arn(5)}
+credential_source = EcsContainer
+[profile env-bogus]
+role_arn = ${arn(5)}
+credential_source = Bogus
+[profile env-both]
+role_arn = ${arn(5)}
+source_profile = k
+credential_source = Environment
+[profile env-no-arn]
+credential_source = Environment
+[profile env-bad-arn]
+role_arn = arn:aws:iam::1:role/x
+credential_source = Environment
+[profile k-with-source]
+keyless_session = corp
+keyless_account_id = 111111111111
+keyless_role_name = ReadOnly
+credential_source = Environment
+`},
   {name: 'session without region; comments, quotes, CRLF, sub-sections', config: `[sso-session half]\r\nsso_start_url = https://d-4.awsapps.com/start\r\n[sso-session corp] ; trailing comment\r\nsso_start_url = https://d-1.awsapps.com/start\r\nsso_region = eu-west-1\r\n[profile half]\r\nkeyless_session = half\r\nkeyless_account_id = 1\r\nkeyless_role_name = R\r\n[profile "quoted"]\r\nkeyless_session = corp\r\nkeyless_account_id = 444444444444 # a comment\r\nkeyless_role_name = Q\r\ns3 =\r\n  max_concurrent_requests = 20\r\n[profile spaced name]\r\nkeyless_session = corp\r\nkeyless_account_id = 1\r\nkeyless_role_name = R\r\n`},
   {name: 'only [default] with a chain through the credentials file', config: `${session}[default]\nrole_arn = ${arn(9)}\nsource_profile = base\n`, credentials: '[base]\naws_access_key_id = AKIABASE\naws_secret_access_key = base-secret\naws_session_token = tok\n'},
 ]
+
+/** The environment of the credential_source = Environment cases. */
+const env = {AWS_ACCESS_KEY_ID: 'AKIAENVIRONMENTKEY01', AWS_SECRET_ACCESS_KEY: 'not-part-of-the-spec'}
 
 function fullSpec(config: Awaited<ReturnType<typeof loadAwsConfig>>, name: string): CredentialSpec | Error {
   try {
@@ -139,7 +255,7 @@ function fullSpec(config: Awaited<ReturnType<typeof loadAwsConfig>>, name: strin
     for (let p: typeof profile | undefined = profile; p; p = p.kind === 'chain' ? p.source : undefined) {
       if (p.kind !== 'static' && p.settings.mfa_serial) return new Error('mfa_serial')
     }
-    return credentialSpec(profile)
+    return credentialSpec(profile, env)
   } catch (error) {
     return error as Error
   }
@@ -169,7 +285,7 @@ describe('fastCredentialSpec and readAwsConfigSync agree with the full resolutio
       let served = 0
       for (const name of names) {
         const full = fullSpec(sdk, name)
-        const fast = fastCredentialSpec(sync as typeof sdk, name)
+        const fast = fastCredentialSpec(sync as typeof sdk, name, env)
         if (full instanceof Error) {
           expect(fast, `${name}: the full path fails (${full.message}), the fast path must decline`).to.equal(undefined)
         } else if (fast === undefined) {
@@ -196,6 +312,29 @@ describe('fastCredentialSpec and readAwsConfigSync agree with the full resolutio
       source: {kind: 'chain', roleArn: arn(4), externalId: 'ext', source: {kind: 'sso', session: 'corp', accountId: '111111111111', roleName: 'ReadOnly'}},
     })
     expect(fastCredentialSpec(config, 'c-self')).to.deep.include({source: {kind: 'static', accessKeyId: 'AKIASELF'}})
+  })
+
+  it('session tags, source identity and credential_source reach the spec, and so the cache key', async () => {
+    const paths = {configFile: join(dir, 'config-1'), credentialsFile: join(dir, 'credentials-1')}
+    const config = readAwsConfigSync(paths)!
+    const spec = (name: string, e: NodeJS.ProcessEnv = env) => fastCredentialSpec(config, name, e)!
+    expect(spec('t-tags')).to.deep.include({
+      sourceIdentity: 'alice@example.com',
+      sessionTags: [['team', 'payments'], ['cost-center', '12 34'], ['Ünïcode', 'wert'], ['path', 'a/b:c+d@e=f']],
+      transitiveTagKeys: ['team', 'COST-CENTER'],
+    })
+    const key = (s: CredentialSpec) => credentialKey(s)!
+    // The order of tags and the case of transitive keys do not change the session: one cache entry.
+    expect(key(spec('t-tags-reordered'))).to.equal(key(spec('t-tags')))
+    // Other tags, another source identity, another environment key: never the same cached credentials.
+    expect(key(spec('t-tags-other-value'))).not.to.equal(key(spec('t-tags')))
+    expect(key({...spec('t-tags'), sourceIdentity: 'bob'} as CredentialSpec)).not.to.equal(key(spec('t-tags')))
+    expect(key(spec('env-chain'))).to.match(/^chain\/static\/[0-9a-f]{32}$/)
+    expect(key(spec('env-chain', {AWS_ACCESS_KEY_ID: 'AKIAANOTHERKEY000001'}))).not.to.equal(key(spec('env-chain')))
+    expect(spec('chain-on-env')).to.deep.include({source: spec('env-chain')})
+    // A chain without the new keys keeps the digest it had before them (computed with the code before session tags).
+    expect(key({kind: 'chain', roleArn: arn(4), source: {kind: 'sso', session: 'corp', accountId: '111111111111', roleName: 'ReadOnly'}}))
+      .to.equal('chain/corp/cee2ddf7164ae5c0a408f44a8ab48d11')
   })
 
   it('declines a file the SDK would partly skip, and an unreadable one', async () => {

@@ -91,4 +91,78 @@ describe('sso/pkce-login', () => {
       await server.close()
     }
   })
+
+  describe('paste-back (the browser cannot reach the loopback port)', () => {
+    /** A terminal the test types into: `answer(prompt, url)` gives each line from what was printed so far. */
+    function fakeTerminal(interactive: boolean, answer: (authorize: URL, asked: number) => string | undefined, printed: () => string) {
+      const writes: string[] = []
+      let asked = 0
+      let closed = false
+      return {
+        writes,
+        get closed() {
+          return closed
+        },
+        interactive,
+        ownOutput: false,
+        write: (text: string) => void writes.push(text),
+        async ask(prompt: string) {
+          writes.push(prompt)
+          const match = /https?:\/\/\S+\/authorize\?\S+/.exec(printed())
+          return answer(new URL(match![0]), asked++)
+        },
+        close: () => void (closed = true),
+      }
+    }
+    const redirect = (authorize: URL, params: Record<string, string>) => {
+      const target = new URL(authorize.searchParams.get('redirect_uri')!)
+      for (const [k, v] of Object.entries(params)) target.searchParams.set(k, v)
+      return target.toString()
+    }
+
+    it('refuses a wrong state and an address of another port, asks again, then signs in with the pasted code', async () => {
+      const f = fakeDeps()
+      const t = fakeTerminal(true, (url, n) => {
+        const state = url.searchParams.get('state')!
+        if (n === 0) return redirect(url, {code: 'evil', state: 'forged'})
+        if (n === 1) return redirect(url, {code: 'x', state}).replace(/:\d+\//, ':1/')
+        if (n === 2) return ''
+        return redirect(url, {code: 'pasted-code', state})
+      }, () => f.stderr.text())
+      const token = await pkceLogin(session, {noBrowser: true, paste: t}, f.deps)
+      expect(token.accessToken).to.equal(f.oidc.issued[0].accessToken)
+      expect(f.browser).to.deep.equal([])
+      expect(f.stderr.text()).to.include('open this URL in a browser (on any machine)').and.include('paste it here')
+      const refusals = t.writes.filter((w) => w.startsWith('keyless: '))
+      expect(refusals).to.have.length(2)
+      expect(refusals[0]).to.include('state in that address is not this sign-in')
+      expect(refusals[1]).to.include('another sign-in (port 1;')
+      expect(f.oidc.calls.filter((c) => c.op === 'CreateTokenCommand').map((c) => c.input.code)).to.deep.equal(['pasted-code'])
+    })
+
+    it('from a pipe, one refused address ends the sign-in with one line (exit 2)', async () => {
+      const f = fakeDeps()
+      const t = fakeTerminal(false, (url) => redirect(url, {code: 'evil', state: 'forged'}), () => f.stderr.text())
+      const error = (await pkceLogin(session, {noBrowser: true, paste: t}, f.deps).catch((e: unknown) => e)) as KeylessError
+      expect(error).to.be.instanceOf(KeylessError)
+      expect(error.exit).to.equal(ExitCode.usage)
+      expect(error.line).to.match(/^The pasted address was refused: the state in that address is not this sign-in's/)
+      expect(f.oidc.count('CreateTokenCommand')).to.equal(0)
+    })
+
+    it('an error pasted back is a denial like the loopback\'s (exit 4)', async () => {
+      const f = fakeDeps()
+      const t = fakeTerminal(true, (url) => redirect(url, {error: 'access_denied', error_description: 'no', state: url.searchParams.get('state')!}), () => f.stderr.text())
+      const error = (await pkceLogin(session, {noBrowser: true, paste: t}, f.deps).catch((e: unknown) => e)) as KeylessError
+      expect(error.exit).to.equal(ExitCode.accessDenied)
+    })
+
+    it('the loopback redirect still wins when it comes first (end of input on the pipe)', async () => {
+      const f = fakeDeps()
+      f.deps.openBrowser = redirectingBrowser((url) => ({code: 'loopback-code', state: url.searchParams.get('state')!}), [])
+      const t = fakeTerminal(false, () => undefined, () => f.stderr.text())
+      await pkceLogin(session, {paste: t}, f.deps)
+      expect(f.oidc.calls.filter((c) => c.op === 'CreateTokenCommand').map((c) => c.input.code)).to.deep.equal(['loopback-code'])
+    })
+  })
 })
