@@ -12,6 +12,8 @@ import {resolvePaths} from '../util/paths.js'
 
 /** Everything a command hands to domain code. Built once per command run by createAppDeps. */
 export interface AppDeps extends StoreDeps {
+  /** Where the command's data goes (process.stdout). */
+  stdout: Output
   clients: ClientFactory
   openBrowser: (url: string) => Promise<void>
   /** The terminal a PKCE redirect address can be pasted on (stdin, or /dev/tty), opened on demand. */
@@ -57,11 +59,19 @@ export function lazyStore(open: () => Promise<SecretStore>, kindHint: string): S
   }
 }
 
-/** The real process: a snapshot of the environment, stderr, the real clock, the configured store. */
+/** The real process's stdout and stderr. */
+export function processStreams(): {stdout: Output; stderr: Output} {
+  return {
+    stdout: {write: (text) => void process.stdout.write(text), isTTY: Boolean(process.stdout.isTTY)},
+    stderr: {write: (text) => void process.stderr.write(text), isTTY: Boolean(process.stderr.isTTY)},
+  }
+}
+
+/** The real process: a snapshot of the environment, stdout and stderr, the real clock, the configured store. */
 export async function createAppDeps(options: AppDepsOptions = {}): Promise<AppDeps> {
   const env = {...process.env}
   const paths = resolvePaths(env)
-  const stderr: Output = {write: (text) => void process.stderr.write(text), isTTY: Boolean(process.stderr.isTTY)}
+  const {stdout, stderr} = processStreams()
   const store = lazyStore(async () => {
     const {openStore} = await import('../store/open-store.js')
     return openStore(env, paths)
@@ -72,6 +82,7 @@ export async function createAppDeps(options: AppDepsOptions = {}): Promise<AppDe
     now: () => Date.now(),
     sleep: realSleep,
     env,
+    stdout,
     stderr,
     paths,
     store,

@@ -1,7 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
 import {flowFlag, flowOf, noLoginFlag} from '../cli/shared-flags.js'
-import {createAppDeps} from '../cli/command-deps.js'
 import {execWithCredentials} from '../exec/exec-with-credentials.js'
 
 export default class Exec extends BaseCommand {
@@ -38,7 +37,7 @@ Inside another keyless exec (KEYLESS_PROFILE is set) it refuses, unless --force.
     const separator = raw.indexOf('--')
     const {args, argv, flags} = await this.parse(Exec, separator === -1 ? raw : raw.slice(0, separator))
     const command = separator === -1 ? (argv.slice(1) as string[]) : raw.slice(separator + 1)
-    const deps = await createAppDeps({noLogin: flags['no-login'], flow: flowOf(flags.flow)})
+    const deps = await this.deps({noLogin: flags['no-login'], flow: flowOf(flags.flow)})
     const code = await execWithCredentials(
       {profile: args.profile, command: command[0], args: command.slice(1), server: flags.server, force: flags.force, yes: flags.yes},
       {...deps, signals: process, forwardInterrupt: !process.stdin.isTTY},

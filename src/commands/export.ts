@@ -1,7 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
-import {createAppDeps} from '../cli/command-deps.js'
-import {noLoginFlag} from '../cli/shared-flags.js'
+import {flowFlag, flowOf, noLoginFlag} from '../cli/shared-flags.js'
 import {exportCredentials} from '../export/export-credentials.js'
 import {exportFormats, type ExportFormat} from '../export/format-credentials.js'
 
@@ -29,16 +28,14 @@ A guarded (production) profile asks first, as exec does; without a terminal it n
     json: Flags.boolean({description: 'the credential_process JSON (same as --format json)', exclusive: ['format']}),
     yes: Flags.boolean({char: 'y', description: 'answer yes to confirmations (guarded profiles)'}),
     'no-login': noLoginFlag,
+    flow: flowFlag,
   }
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Export)
     const format = (flags.json ? 'json' : (flags.format ?? 'env')) as ExportFormat
-    const deps = await createAppDeps({noLogin: flags['no-login']})
-    const text = await exportCredentials(
-      {profile: args.profile, format, yes: flags.yes},
-      {...deps, stdoutIsTerminal: Boolean(process.stdout.isTTY)},
-    )
-    process.stdout.write(text)
+    const deps = await this.deps({noLogin: flags['no-login'], flow: flowOf(flags.flow)})
+    const text = await exportCredentials({profile: args.profile, format, yes: flags.yes}, {...deps, stdoutIsTerminal: Boolean(deps.stdout.isTTY)})
+    deps.stdout.write(text)
   }
 }

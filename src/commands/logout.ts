@@ -1,6 +1,5 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
-import {createAppDeps} from '../cli/command-deps.js'
 import {logoutSession, type SessionLogout} from '../sso/logout-session.js'
 
 export default class Logout extends BaseCommand {
@@ -22,7 +21,7 @@ export default class Logout extends BaseCommand {
 
   async run(): Promise<{sessions: SessionLogout[]}> {
     const {flags} = await this.parse(Logout)
-    const deps = await createAppDeps({noLogin: true})
+    const deps = await this.deps({noLogin: true})
     return {sessions: await logoutSession({session: flags.session, all: flags.all}, deps)}
   }
 }

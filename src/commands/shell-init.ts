@@ -23,6 +23,6 @@ Add it to your shell's start-up file:
     const {args} = await this.parse(ShellInit)
     const command = keylessCommand({env: process.env, script: process.argv[1], node: process.execPath})
     const commands = this.config.commands.filter((c) => !c.hidden).map((c) => c.id)
-    process.stdout.write(shellInitScript(args.shell as SwitchShell, command, commands))
+    this.streams().stdout.write(shellInitScript(args.shell as SwitchShell, command, commands))
   }
 }

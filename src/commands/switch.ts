@@ -2,7 +2,6 @@ import {writeFile} from 'node:fs/promises'
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
 import {flowFlag, flowOf, noLoginFlag} from '../cli/shared-flags.js'
-import {createAppDeps} from '../cli/command-deps.js'
 import {discoveryPortalClient} from '../portal/discovery-client.js'
 import {isSwitchShell} from '../switch/shell-exports.js'
 import {openSubshell} from '../switch/open-subshell.js'
@@ -39,7 +38,7 @@ With the shell function (\`eval "$(keyless shell-init zsh)"\`, see shell-init), 
 
   async run(): Promise<SwitchResult> {
     const {argv, flags} = await this.parse(Switch)
-    const deps = await createAppDeps({noLogin: flags['no-login'], flow: flowOf(flags.flow)})
+    const deps = await this.deps({noLogin: flags['no-login'], flow: flowOf(flags.flow)})
     const file = deps.env.KEYLESS_SHELL_EXPORT_FILE
     const shell = isSwitchShell(deps.env.KEYLESS_SHELL) && file ? {shell: deps.env.KEYLESS_SHELL, exportFile: file} : undefined
     const result = await switchProfile(
@@ -47,7 +46,6 @@ With the shell function (\`eval "$(keyless shell-init zsh)"\`, see shell-init), 
       {
         ...deps,
         portal: discoveryPortalClient,
-        stdout: {write: (text) => void process.stdout.write(text), isTTY: Boolean(process.stdout.isTTY)},
         pick: async (options) => (await import('../ui/picker.js')).pick({...options, input: process.stdin, output: process.stderr, pageSize: Math.max(5, Math.min(15, (process.stderr.rows ?? 24) - 6))}),
         writeExports: (path, text) => writeFile(path, text, {mode: 0o600}),
         subshell: (profile, environment) => openSubshell(profile, environment, {...deps, signals: process}),

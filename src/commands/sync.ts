@@ -1,7 +1,6 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
 import {flowFlag, flowOf, noLoginFlag} from '../cli/shared-flags.js'
-import {createAppDeps} from '../cli/command-deps.js'
 import {discoveryPortalClient} from '../portal/discovery-client.js'
 import {keylessCommand} from '../sync/keyless-command.js'
 import {syncProfiles, type SyncResult} from '../sync/sync-profiles.js'
@@ -34,7 +33,7 @@ Every byte outside the managed blocks is kept. The file is replaced atomically, 
 
   async run(): Promise<SyncResult> {
     const {flags} = await this.parse(Sync)
-    const deps = await createAppDeps({noLogin: flags['no-login'], flow: flowOf(flags.flow)})
+    const deps = await this.deps({noLogin: flags['no-login'], flow: flowOf(flags.flow)})
     const command = keylessCommand({env: deps.env, script: process.argv[1], node: process.execPath})
     const input = {session: flags.session, template: flags.template, region: flags.region, dryRun: flags['dry-run'], refresh: flags.refresh, keylessCommand: command}
     const result = await syncProfiles(input, {...deps, portal: discoveryPortalClient})

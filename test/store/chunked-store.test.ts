@@ -2,7 +2,7 @@ import {expect} from 'chai'
 import {createHash, randomBytes} from 'node:crypto'
 import {chunkedStore, isChunkKey, parseChunkHead, readChunkedValue, splitValue} from '../../src/store/chunked-store.js'
 import {CHUNK_HEAD_PREFIX} from '../../src/store/keys.js'
-import {createMemoryStore} from '../../src/store/memory-store.js'
+import {createMemoryStore} from '../helpers/memory-store.js'
 import type {SecretStore} from '../../src/store/secret-store.js'
 import {describeSecretStoreContract} from './secret-store-contract.js'
 
