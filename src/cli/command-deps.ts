@@ -7,7 +7,7 @@ import {readFileSync} from 'node:fs'
 import {detectWsl} from '../ui/detect-wsl.js'
 import {openLineTerminal, type LineTerminal} from '../ui/line-terminal.js'
 import {openBrowser} from '../ui/open-browser.js'
-import {createClientFactory, type ClientFactory} from '../util/aws-clients.js'
+import {createClientFactory, networkBoundsFrom, type ClientFactory} from '../util/aws-clients.js'
 import {resolvePaths} from '../util/paths.js'
 
 /** Everything a command hands to domain code. Built once per command run by createAppDeps. */
@@ -70,6 +70,10 @@ export function processStreams(): {stdout: Output; stderr: Output} {
 /** The real process: a snapshot of the environment, stdout and stderr, the real clock, the configured store. */
 export async function createAppDeps(options: AppDepsOptions = {}): Promise<AppDeps> {
   const env = {...process.env}
+  // On Node 20 the SDK prints a multi-line NodeVersionSupportWarning at the first call (`status`
+  // says it once instead). The SDK has only this documented switch, an environment variable: set
+  // here once per process, after the snapshot above, so children (`exec`) never inherit it.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
   const paths = resolvePaths(env)
   const {stdout, stderr} = processStreams()
   const store = lazyStore(async () => {
@@ -86,7 +90,7 @@ export async function createAppDeps(options: AppDepsOptions = {}): Promise<AppDe
     stderr,
     paths,
     store,
-    clients: createClientFactory(),
+    clients: createClientFactory({bounds: networkBoundsFrom(env)}),
     openBrowser: (url: string) => openBrowser(url, {env, wsl: isWsl()}),
     openTerminal: () => openLineTerminal({stdin: process.stdin, stderr: process.stderr}),
     isWsl,

@@ -28,7 +28,7 @@ export default class List extends BaseCommand {
   async run(): Promise<ListPairsResult> {
     const {flags} = await this.parse(List)
     const deps = await this.deps({noLogin: flags['no-login'], flow: flowOf(flags.flow)})
-    const result = await listPairs({session: flags.session, refresh: flags.refresh}, {...deps, portal: discoveryPortalClient})
+    const result = await listPairs({session: flags.session, refresh: flags.refresh}, {...deps, portal: discoveryPortalClient(deps.clients)})
     if (!this.jsonEnabled()) {
       const color = colorEnabled(deps.stdout, deps.env)
       this.log(

@@ -45,7 +45,7 @@ With the shell function (\`eval "$(keyless shell-init zsh)"\`, see shell-init), 
       {query: (argv as string[]).join(' ') || undefined, print: flags.print, yes: flags.yes, refresh: flags.refresh, shell},
       {
         ...deps,
-        portal: discoveryPortalClient,
+        portal: discoveryPortalClient(deps.clients),
         pick: async (options) => (await import('../ui/picker.js')).pick({...options, input: process.stdin, output: process.stderr, pageSize: Math.max(5, Math.min(15, (process.stderr.rows ?? 24) - 6))}),
         writeExports: (path, text) => writeFile(path, text, {mode: 0o600}),
         subshell: (profile, environment) => openSubshell(profile, environment, {...deps, signals: process}),

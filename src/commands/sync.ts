@@ -36,7 +36,7 @@ Every byte outside the managed blocks is kept. The file is replaced atomically, 
     const deps = await this.deps({noLogin: flags['no-login'], flow: flowOf(flags.flow)})
     const command = keylessCommand({env: deps.env, script: process.argv[1], node: process.execPath})
     const input = {session: flags.session, template: flags.template, region: flags.region, dryRun: flags['dry-run'], refresh: flags.refresh, keylessCommand: command}
-    const result = await syncProfiles(input, {...deps, portal: discoveryPortalClient})
+    const result = await syncProfiles(input, {...deps, portal: discoveryPortalClient(deps.clients)})
     for (const s of result.skipped) {
       this.logToStderr(`keyless: warning: not writing profile "${s.profile}" (${s.session} ${s.accountId} ${s.roleName}): ${s.reason}; it is left as it is. Rename that profile or use --template.`)
     }

@@ -1,16 +1,16 @@
 import type {ResolvedProfile} from '../config/profile-types.js'
 import {UsageError} from '../errors.js'
-import {withLock} from '../lock/with-lock.js'
+import {withLock, type LockRunner} from '../lock/with-lock.js'
+import {SIGN_IN_LOCK_TIMEOUT_MS} from '../sso/token-provider.js'
+import {callBudgetMs} from '../util/aws-clients.js'
 import {assumeRoleProvider} from './assume-role-provider.js'
-import {cached, type CredentialProvider, type LockRunner} from './cached.js'
+import {cached, type CredentialProvider} from './cached.js'
 import type {CredentialDeps} from './credential-deps.js'
 import {credentialKey} from './credential-key.js'
 import {credentialSpec, maxChainDepth} from './credential-spec.js'
 import type {AwsCredentials} from './credential-types.js'
 import {ssoRoleProvider} from './sso-role-provider.js'
 
-/** Waiting callers may sit behind a browser login; the device code lives 10 minutes at most. */
-const lockTimeoutMs = 15 * 60 * 1000
 
 /**
  * The credentials of a profile: an SSO role (GetRoleCredentials) or a role chain (AssumeRole per
@@ -40,7 +40,7 @@ export function credentialProvider(profile: ResolvedProfile, deps: CredentialDep
   if (profile.settings.mfa_serial) {
     throw new UsageError(`Profile "${profile.name}" sets mfa_serial; keyless does not support MFA-protected roles.`, 'Remove mfa_serial or use the AWS CLI for this profile.')
   }
-  const lock: LockRunner = deps.lock ?? ((name, fn) => withLock(name, fn, {dir: deps.paths.lockDir, timeoutMs: lockTimeoutMs}))
+  const lock: LockRunner = deps.lock ?? ((name, fn) => withLock(name, fn, {dir: deps.paths.lockDir, ...credentialLockTimes(profile, deps)}))
   const options = {
     store: deps.store,
     key: credentialKey(credentialSpec(profile, deps.env)) as string,
@@ -52,6 +52,31 @@ export function credentialProvider(profile: ResolvedProfile, deps: CredentialDep
   const region = profile.region ?? regionOf(profile.source) ?? 'us-east-1'
   const source = credentialProvider(profile.source, deps, depth + 1)
   return cached(assumeRoleProvider({profile, source, region}, deps), options)
+}
+
+/**
+ * How long the holder of a credential lock can take, and how long a waiter waits. The rule: a
+ * waiter waits as long as the holder could take, and no longer. A holder that may sign in (in a
+ * browser) can take SIGN_IN_LOCK_TIMEOUT_MS; one that cannot only makes bounded network calls —
+ * per SSO hop a refresh, GetRoleCredentials, and after a 401 a second refresh and
+ * GetRoleCredentials (4 calls); per role-chain hop one AssumeRole — each at most one call budget
+ * (connect and request timeouts times attempts, plus backoff). The holder records its bound in the
+ * lock; a waiter's own timeout (the sign-in bound plus the calls) is the fallback for an old holder.
+ */
+function credentialLockTimes(profile: ResolvedProfile, deps: CredentialDeps): {timeoutMs: number; holdMs: number} {
+  const calls = countCalls(profile)
+  const networkMs = calls.total * (deps.clients.callBudgetMs ?? callBudgetMs())
+  const signIn = calls.sso > 0 && deps.tokens.mayLogIn !== false ? SIGN_IN_LOCK_TIMEOUT_MS : 0
+  return {timeoutMs: SIGN_IN_LOCK_TIMEOUT_MS + networkMs, holdMs: signIn + networkMs}
+}
+
+function countCalls(profile: ResolvedProfile): {total: number; sso: number} {
+  if (profile.kind === 'sso') return {total: 4, sso: 1}
+  if (profile.kind === 'chain') {
+    const inner = countCalls(profile.source)
+    return {total: inner.total + 1, sso: inner.sso}
+  }
+  return {total: 0, sso: 0}
 }
 
 function regionOf(profile: ResolvedProfile): string | undefined {

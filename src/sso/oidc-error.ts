@@ -1,3 +1,5 @@
+import {printable} from '../util/classify-aws-error.js'
+
 /**
  * SSO OIDC errors carry `error` and `error_description` and no message (the SDK's `message` reads
  * "UnknownError"). These helpers read the facts from the wire: the exception name and description.
@@ -20,7 +22,8 @@ export function oidcErrorFacts(error: unknown): OidcErrorFacts {
         : typeof e.error === 'string' && e.error
           ? e.error
           : undefined
-  return {name, description}
+  // Server text reaches a terminal: no control characters (a newline, an escape sequence).
+  return {name: printable(name), description: description === undefined ? undefined : printable(description) || undefined}
 }
 
 /** "InvalidClientException: the client is expired" — for one-line messages. */
@@ -35,12 +38,4 @@ export function isOidcError(error: unknown, name: string): boolean {
   if (e.name === name) return true
   const wire = name.replace(/Exception$/, '').replace(/[A-Z]/g, (c, i: number) => (i ? '_' : '') + c.toLowerCase())
   return e.error === wire
-}
-
-/** Network-level failures (no HTTP answer), which get exit code 6. */
-export function isNetworkError(error: unknown): boolean {
-  const e = (error ?? {}) as {code?: unknown; name?: unknown; $metadata?: {httpStatusCode?: number}}
-  const codes = ['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'EPIPE']
-  if (typeof e.code === 'string' && codes.includes(e.code)) return true
-  return e.name === 'TimeoutError' || e.name === 'RequestTimeout'
 }

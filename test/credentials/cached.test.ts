@@ -1,5 +1,6 @@
 import {expect} from 'chai'
-import {cached, lockName} from '../../src/credentials/cached.js'
+import {cached} from '../../src/credentials/cached.js'
+import {lockName} from '../../src/lock/lock-name.js'
 import type {AwsCredentials} from '../../src/credentials/credential-types.js'
 import {parseStoredCredentials, serializeCredentials} from '../../src/credentials/stored-credentials.js'
 import {fakeClock} from '../helpers/fake-clock.js'
@@ -56,7 +57,7 @@ describe('cached', () => {
     expect(source.calls()).to.equal(1)
     expect(new Set(results.map((r) => r.accessKeyId))).to.deep.equal(new Set(['ASIA1']))
     expect(lock.names.length).to.equal(20)
-    expect(lock.names[0]).to.equal(lockName('role/s/1/R'))
+    expect(lock.names[0]).to.equal(lockName('credentials', 'role/s/1/R'))
     await get()
     expect(lock.names.length).to.equal(20) // a hit takes no lock
   })
@@ -98,7 +99,7 @@ describe('cached', () => {
   })
 
   it('names locks injectively and file-name-safely', () => {
-    const names = ['role/a/1/R', 'role/a%2F1/R', 'role/a_1/R', 'chain/abc', "role/x/1/it's(ok)~"].map(lockName)
+    const names = ['role/a/1/R', 'role/a%2F1/R', 'role/a_1/R', 'chain/abc', "role/x/1/it's(ok)~"].map((key) => lockName('credentials', key))
     expect(new Set(names).size).to.equal(names.length)
     for (const n of names) expect(n).to.match(/^credentials-[A-Za-z0-9._%-]+$/)
   })

@@ -1,7 +1,7 @@
 import type {SSOClient} from '@aws-sdk/client-sso'
 import type {STSClient} from '@aws-sdk/client-sts'
 import type {ChainedRoleProfile, SsoRoleProfile, StaticKeyProfile} from '../../src/config/profile-types.js'
-import type {LockRunner} from '../../src/credentials/cached.js'
+import type {LockRunner} from '../../src/lock/with-lock.js'
 import type {CredentialDeps} from '../../src/credentials/credential-deps.js'
 import type {SsoSession} from '../../src/config/profile-types.js'
 import type {AccessToken, TokenProvider} from '../../src/sso/session-types.js'

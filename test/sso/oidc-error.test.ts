@@ -1,5 +1,5 @@
 import {expect} from 'chai'
-import {describeOidcError, isNetworkError, isOidcError} from '../../src/sso/oidc-error.js'
+import {describeOidcError, isOidcError} from '../../src/sso/oidc-error.js'
 import {oidcError} from './fakes.js'
 
 describe('sso/oidc-error', () => {
@@ -17,8 +17,8 @@ describe('sso/oidc-error', () => {
     expect(isOidcError({name: 'Error', error: 'access_denied'}, 'SlowDownException')).to.equal(false)
   })
 
-  it('tells network faults apart', () => {
-    expect(isNetworkError(Object.assign(new Error('x'), {code: 'ECONNREFUSED'}))).to.equal(true)
-    expect(isNetworkError(oidcError('InvalidGrantException', 'invalid_grant', 'x'))).to.equal(false)
+  it('strips control characters from server text before it reaches a terminal', () => {
+    const e = oidcError('InvalidGrantException', 'invalid_grant', 'bad\ngrant\u001b[31m red\r\u0007')
+    expect(describeOidcError(e)).to.equal('InvalidGrantException: bad grant [31m red')
   })
 })

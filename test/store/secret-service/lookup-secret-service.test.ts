@@ -3,7 +3,8 @@ import {createServer, type Server} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {expect} from 'chai'
-import {lookupSecretService, lookupSecretServiceItems, unixBusPath} from '../../../src/store/secret-service/lookup-secret-service.js'
+import {encodeMessage, MessageType} from '../../../src/store/secret-service/dbus-wire.js'
+import {lookupSecretService} from '../../../src/store/secret-service/lookup-secret-service.js'
 
 // Against fake buses on Unix sockets; the real Secret Service is in lookup-secret-service.e2e.test.ts.
 const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (e: Error) => e)
@@ -30,23 +31,6 @@ describe('lookupSecretService (failures)', () => {
     expect(Date.now() - started).to.be.within(150, 2000)
   })
 
-  it('leaves no unhandled rejection behind when the deadline passes with pipelined calls unanswered', async () => {
-    const path = join(dir, 'authenticates-then-silent')
-    server = createServer((socket) => socket.once('data', () => socket.write('OK 0123456789abcdef0123456789abcdef\r\n')))
-    await new Promise<void>((resolve) => server!.listen(path, resolve))
-    const unhandled: unknown[] = []
-    const record = (reason: unknown) => unhandled.push(reason)
-    process.on('unhandledRejection', record)
-    try {
-      const error = await failure(lookupSecretServiceItems({address: `unix:path=${path}`, attributeSets: [{a: '1'}, {a: '2'}], timeoutMs: 200}))
-      expect(error?.message).to.equal('Secret Service lookup timed out')
-      await new Promise((resolve) => setTimeout(resolve, 100))
-      expect(unhandled).to.deep.equal([])
-    } finally {
-      process.off('unhandledRejection', record)
-    }
-  })
-
   it('fails fast without a bus, or when authentication is refused', async () => {
     expect((await failure(lookupSecretService({address: `unix:path=${join(dir, 'none')}`, attributes: {}})))?.message).to.match(/ENOENT/)
     const path = join(dir, 'rejecting')
@@ -55,11 +39,37 @@ describe('lookupSecretService (failures)', () => {
     expect((await failure(lookupSecretService({address: `unix:path=${path}`, attributes: {}})))?.message).to.equal('D-Bus authentication refused (REJECTED)')
   })
 
-  it('parses unix bus addresses and refuses the others', () => {
-    expect(unixBusPath('unix:path=/run/user/1000/bus')).to.equal('/run/user/1000/bus')
-    expect(unixBusPath('unix:path=/tmp/dbus-8IHW9MIkKX,guid=f23eb1ad')).to.equal('/tmp/dbus-8IHW9MIkKX')
-    expect(unixBusPath('unix:abstract=/tmp/dbus-x,guid=1')).to.equal('\0/tmp/dbus-x')
-    expect(unixBusPath('tcp:host=localhost,port=1234;unix:path=/b')).to.equal('/b')
-    expect(unixBusPath('tcp:host=localhost,port=1234')).to.equal(undefined)
+  it('rejects once, with the error name, when the bus has no Secret Service, leaving no rejection unhandled', async () => {
+    // A bus that accepts, answers Hello, sends NameAcquired, and answers the Secret Service
+    // calls with ServiceUnknown: what a session bus without a keyring does.
+    const path = join(dir, 'no-secrets')
+    server = createServer((socket) => {
+      let authed = false
+      socket.on('data', (chunk) => {
+        if (!authed && chunk.includes('AUTH')) {
+          authed = true
+          socket.write('OK 0123456789abcdef0123456789abcdef\r\n')
+          return
+        }
+        if (!chunk.includes('Hello')) return
+        const answer = (type: number, serial: number, replySerial: number, extra: Array<[number, {signature: string; value: string}]> = []) =>
+          encodeMessage({type, serial, fields: [[5, {signature: 'u', value: replySerial}], ...extra], signature: 's', body: ['x']})
+        const unknown: [number, {signature: string; value: string}] = [4, {signature: 's', value: 'org.freedesktop.DBus.Error.ServiceUnknown'}]
+        const signal = encodeMessage({type: MessageType.signal, serial: 2, fields: [[3, {signature: 's', value: 'NameAcquired'}]], signature: 's', body: [':1.9']})
+        socket.write(Buffer.concat([answer(MessageType.methodReturn, 1, 1), signal, answer(MessageType.error, 3, 2, [unknown]), answer(MessageType.error, 4, 3, [unknown])]))
+      })
+    })
+    await new Promise<void>((resolve) => server!.listen(path, resolve))
+    const unhandled: unknown[] = []
+    const record = (reason: unknown) => unhandled.push(reason)
+    process.on('unhandledRejection', record)
+    try {
+      const error = await failure(lookupSecretService({address: `unix:path=${path}`, attributes: {service: 's', username: 'u'}}))
+      expect(error?.message).to.equal('org.freedesktop.DBus.Error.ServiceUnknown')
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    } finally {
+      process.off('unhandledRejection', record)
+    }
+    expect(unhandled).to.deep.equal([])
   })
 })
