@@ -32,6 +32,8 @@ export interface AppDepsOptions {
   /** Print sign-in URLs without opening a browser. */
   noBrowser?: boolean
   flow?: LoginFlow
+  /** Where people-facing text goes instead of process.stderr (the agent's log). */
+  stderr?: Output
 }
 
 /**
@@ -75,7 +77,9 @@ export async function createAppDeps(options: AppDepsOptions = {}): Promise<AppDe
   // here once per process, after the snapshot above, so children (`exec`) never inherit it.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
   const paths = resolvePaths(env)
-  const {stdout, stderr} = processStreams()
+  const streams = processStreams()
+  const stdout = streams.stdout
+  const stderr: Output = options.stderr ?? streams.stderr
   const store = lazyStore(async () => {
     const {openStore} = await import('../store/open-store.js')
     return openStore(env, paths)

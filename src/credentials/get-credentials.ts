@@ -17,18 +17,22 @@ import {ssoRoleProvider} from './sso-role-provider.js'
  * hop, down to an SSO role or static keys), each hop cached in the secret store and fetched at
  * most once at a time across processes.
  */
-export async function getCredentials(profile: ResolvedProfile, deps: CredentialDeps): Promise<AwsCredentials> {
+export async function getCredentials(profile: ResolvedProfile, deps: CredentialDeps, options: {windowMs?: number} = {}): Promise<AwsCredentials> {
   if (profile.kind === 'static') {
     throw new UsageError(
       `Profile "${profile.name}" holds long-lived access keys; keyless serves SSO roles and role chains.`,
       'Use it as the source_profile of a role, or move to an SSO profile (`keyless audit` helps).',
     )
   }
-  return credentialProvider(profile, deps)()
+  return credentialProvider(profile, deps, 0, options.windowMs)()
 }
 
-/** The composed provider for a profile (exported for the exec credential server and tests). */
-export function credentialProvider(profile: ResolvedProfile, deps: CredentialDeps, depth = 0): CredentialProvider {
+/**
+ * The composed provider for a profile (exported for the exec credential server and tests).
+ * `windowMs` replaces the 15-minute reuse window of the profile's own hop (the agent's refresh
+ * ahead asks for anything newer than what it holds); the hops below keep theirs.
+ */
+export function credentialProvider(profile: ResolvedProfile, deps: CredentialDeps, depth = 0, windowMs?: number): CredentialProvider {
   if (depth > maxChainDepth) {
     throw new UsageError(`Profile "${profile.name}": the source_profile chain is deeper than ${maxChainDepth} hops.`, 'Check source_profile for a cycle.')
   }
@@ -46,6 +50,7 @@ export function credentialProvider(profile: ResolvedProfile, deps: CredentialDep
     key: credentialKey(credentialSpec(profile, deps.env)) as string,
     now: deps.now,
     lock,
+    windowMs,
     warn: (message: string) => deps.stderr.write(`keyless: ${message}\n`),
   }
   if (profile.kind === 'sso') return cached(ssoRoleProvider(profile, deps), options)

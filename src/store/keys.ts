@@ -13,6 +13,8 @@ export const storeKeys = {
   audit: (profile: string) => `audit/${profile}`,
   /** Chunk INDEX (1…n) of a value the keychain store split (see chunked-store.ts); VERSION names one write. */
   chunk: (key: string, version: string, index: number) => `${key}#chunk-${version}-${index}`,
+  /** The agent's client, control and grant keys (src/agent/agent-keys.ts). */
+  agent: 'agent/keys',
 } as const
 
 /**

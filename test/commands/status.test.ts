@@ -28,7 +28,7 @@ describe('keyless status (in-process)', () => {
       '  token           valid, 1h left (until 2026-01-01T01:00:00.000Z); refreshable',
       '  registration    none',
       '  role creds      none',
-      'secret store: memory (in-memory store (tests only))',
+      'secret store: memory (in-memory store)',
       '',
     ].join('\n'))
     expect(run.stdout).not.to.include('\x1b[')
