@@ -1,5 +1,6 @@
 import type {Paths} from '../util/paths.js'
 import type {SecretStore} from './secret-store.js'
+import {CHUNK_HEAD_PREFIX} from './keys.js'
 import {keyringAttributes, storeChoice} from './store-choice.js'
 
 /** Reads one store item: its text, undefined when absent; rejects when the store cannot answer. */
@@ -26,9 +27,17 @@ export async function fastStoreReader(env: NodeJS.ProcessEnv, paths: Paths, deps
   if (choice.kind === 'unknown') return undefined
   if (choice.kind === 'file' && choice.passphrase === undefined) return undefined
   if (!deps.openStore && choice.kind === 'keychain' && choice.secretService && choice.dbusAddress) {
-    const {lookupSecretService} = await import('./secret-service/lookup-secret-service.js')
+    const {lookupSecretService, lookupSecretServiceItems} = await import('./secret-service/lookup-secret-service.js')
     const {service, dbusAddress: address} = choice
-    return (key) => lookupSecretService({address, attributes: keyringAttributes(service, key), timeoutMs: deps.timeoutMs})
+    return async (key) => {
+      const value = await lookupSecretService({address, attributes: keyringAttributes(service, key), timeoutMs: deps.timeoutMs})
+      if (value === undefined || !value.startsWith(CHUNK_HEAD_PREFIX)) return value
+      // A value the keychain store split (chunked-store.ts): its chunks, in one more round trip.
+      const {readChunkedValue} = await import('./chunked-store.js')
+      return readChunkedValue(key, value, (keys) =>
+        lookupSecretServiceItems({address, attributeSets: keys.map((k) => keyringAttributes(service, k)), timeoutMs: deps.timeoutMs}),
+      )
+    }
   }
   const open = deps.openStore ?? (await import('./open-store.js')).openStore
   const store = await open(env, paths)

@@ -1,6 +1,7 @@
 import {createRequire} from 'node:module'
 import type {AsyncEntry, EntryOptions} from '@napi-rs/keyring'
 import {KeylessError, StoreUnavailableError} from '../errors.js'
+import {chunkedStore} from './chunked-store.js'
 import {probeSessionBus} from './probe-session-bus.js'
 import type {SecretStore} from './secret-store.js'
 import {secretServicePlatforms} from './store-choice.js'
@@ -18,6 +19,21 @@ export interface KeychainStoreOptions {
   dbusAddress?: string
   /** The native binding; default: @napi-rs/keyring, loaded on first use. */
   binding?: KeyringBinding
+  /**
+   * Values longer than this (UTF-16 code units) are split over several items (chunked-store.ts).
+   * Default: keychainChunkChars(platform). KEYLESS_KEYCHAIN_CHUNK_CHARS sets it (see open-store.ts).
+   */
+  chunkChars?: number
+}
+
+/**
+ * The longest value one keychain item takes. Windows Credential Manager refuses a secret over
+ * CRED_MAX_CREDENTIAL_BLOB_SIZE = 2,560 bytes, and the binding stores UTF-16: 1,280 characters
+ * (verified under wine: 1,280 stored, 1,281 refused). The Secret Service and the macOS Keychain
+ * take far more than keyless ever stores.
+ */
+export function keychainChunkChars(platform: NodeJS.Platform): number {
+  return platform === 'win32' ? 1280 : Number.POSITIVE_INFINITY
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000
@@ -27,7 +43,8 @@ const PROBE_TIMEOUT_MS = 3_000
  * The OS keychain through @napi-rs/keyring: macOS Keychain, Windows Credential Manager, and on
  * Linux the Secret Service (gnome-keyring, KWallet, KeePassXC), pinned there: the binding's default
  * silently falls back to the kernel keyring, which forgets everything at reboot. One item per key:
- * service = options.service, account = the store key.
+ * service = options.service, account = the store key; a value over the platform's item limit is
+ * split over several items (chunked-store.ts).
  *
  * Every call is asynchronous (the binding's AsyncEntry runs on the libuv pool) and bounded by
  * timeoutMs; any failure to reach the keychain is a StoreUnavailableError, one line naming
@@ -95,7 +112,24 @@ export function createKeychainStore(options: KeychainStoreOptions): SecretStore 
     return found
   }
 
-  return {
+  /**
+   * Windows: an item's target name is `ACCOUNT.SERVICE`, and the binding's own search filter
+   * (`*.SERVICE`) has its asterisk first, which CredEnumerate documents only at the end (wine
+   * matches nothing with it). So search `PREFIX*` (every service's items under those accounts),
+   * and keep the accounts this service has an item for.
+   */
+  async function listWindows(prefix: string): Promise<string[]> {
+    const found = await call('search', (keyring, signal) => keyring.findCredentialsAsync(service, `${prefix}*`, signal))
+    const accounts = [...new Set(found.map((c) => c.account).filter((account) => account.startsWith(prefix)))].sort()
+    const mine: string[] = []
+    for (const account of accounts) {
+      const value = await call('read from', (keyring, signal) => entry(keyring, account).getPassword(signal))
+      if (value !== null && value !== undefined) mine.push(account)
+    }
+    return mine
+  }
+
+  const raw: SecretStore = {
     kind: 'keychain',
     description: `${where}, service "${service}"`,
     async get(key) {
@@ -111,10 +145,12 @@ export function createKeychainStore(options: KeychainStoreOptions): SecretStore 
     async list(prefix) {
       // findCredentials talks to the Secret Service itself on Linux (it never falls back to the
       // kernel keyring); it returns the secrets too, which we drop at once.
+      if (platform === 'win32') return listWindows(prefix)
       const found = await call('search', (keyring, signal) => keyring.findCredentialsAsync(service, undefined, signal))
       return [...new Set(found.map((c) => c.account).filter((account) => account.startsWith(prefix)))].sort()
     },
   }
+  return chunkedStore(raw, {chunkChars: options.chunkChars ?? keychainChunkChars(platform)})
 }
 
 function keychainName(platform: NodeJS.Platform): string {

@@ -17,6 +17,14 @@ export const storeKeys = {
   userSession: (name: string, mfa: boolean) => `user-session/${name}/${mfa ? 'mfa' : 'plain'}`,
   /** Prefix of every session of a stored key. */
   userSessionPrefix: (name: string) => `user-session/${name}/`,
+  /** Chunk INDEX (1…n) of a value the keychain store split (see chunked-store.ts); VERSION names one write. */
+  chunk: (key: string, version: string, index: number) => `${key}#chunk-${version}-${index}`,
   /** The agent's client, control and grant keys (src/agent/agent-keys.ts). */
   agent: 'agent/keys',
 } as const
+
+/**
+ * How a chunked value's head item begins (see chunked-store.ts). Here, not there, so the
+ * credential-process hot path can recognise a head without loading the chunk code.
+ */
+export const CHUNK_HEAD_PREFIX = 'keyless-chunked/1 '

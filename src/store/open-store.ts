@@ -22,8 +22,9 @@ export interface OpenStoreOptions {
 export async function openStore(env: NodeJS.ProcessEnv, paths: Paths, options: OpenStoreOptions = {}): Promise<SecretStore> {
   const choice = storeChoice(env, paths)
   if (choice.kind === 'keychain') {
+    const chunkChars = chunkCharsSetting(env.KEYLESS_KEYCHAIN_CHUNK_CHARS)
     const {createKeychainStore} = await import('./keychain-store.js')
-    return createKeychainStore({service: choice.service, dbusAddress: choice.dbusAddress})
+    return createKeychainStore({service: choice.service, dbusAddress: choice.dbusAddress, ...(chunkChars === undefined ? {} : {chunkChars})})
   }
   if (choice.kind === 'file') {
     const passphrase = choice.passphrase || (await askPassphrase(choice.path, options))
@@ -31,6 +32,21 @@ export async function openStore(env: NodeJS.ProcessEnv, paths: Paths, options: O
     return createFileStore({path: choice.path, passphrase})
   }
   throw new UsageError(`Unknown KEYLESS_STORE "${choice.name}".`, `Use one of: ${storeKinds.join(', ')}.`)
+}
+
+/**
+ * KEYLESS_KEYCHAIN_CHUNK_CHARS: split keychain values longer than this many characters (at least
+ * 128; default: the platform's item limit, 1,280 on Windows, none elsewhere). For tests, and for
+ * a keychain with a limit keyless does not know.
+ */
+export function chunkCharsSetting(raw: string | undefined): number | undefined {
+  const text = raw?.trim()
+  if (!text) return undefined
+  const value = Number(text)
+  if (!/^\d+$/.test(text) || value < 128) {
+    throw new UsageError(`KEYLESS_KEYCHAIN_CHUNK_CHARS must be a whole number of at least 128, not "${text}".`, 'Unset it to use the platform limit.')
+  }
+  return value
 }
 
 async function askPassphrase(path: string, options: OpenStoreOptions): Promise<string> {

@@ -25,7 +25,16 @@ export const OPEN_URL_VARIABLE = 'KEYLESS_OPEN_URL'
  * its one argument; a `%s` in it is replaced instead, as xdg-utils does), else the platform opener.
  */
 export function browserCommand(url: string, options: OpenBrowserOptions): BrowserCommand {
-  const browser = options.env.BROWSER?.split(':')[0]?.trim()
+  const platform = options.platform ?? process.platform
+  // BROWSER is a list like PATH: ';' between entries on Windows, where ':' follows a drive letter.
+  const browser = options.env.BROWSER?.split(platform === 'win32' ? ';' : ':')[0]?.trim()
+  if (browser && platform === 'win32') {
+    // An .exe runs directly; anything else (a .cmd, "chrome --new-window") through cmd.exe, the URL
+    // in double quotes (& and ? are plain text there). Node runs no .cmd without a shell.
+    if (/\.exe$/i.test(browser) && existsSync(browser)) return {file: browser, args: [url]}
+    const command = browser.includes('%s') ? browser.replaceAll('%s', `"${url}"`) : `${browser} "${url}"`
+    return {file: options.env.ComSpec || 'cmd.exe', args: ['/d', '/s', '/c', `"${command}"`]}
+  }
   if (browser) {
     if (existsSync(browser)) return {file: browser, args: [url]}
     // Run through the shell so `BROWSER="firefox --new-window"` works; the URL goes in as "$1".
@@ -36,7 +45,7 @@ export function browserCommand(url: string, options: OpenBrowserOptions): Browse
     const windows = wslCommand(url, options.env)
     if (windows) return windows
   }
-  switch (options.platform ?? process.platform) {
+  switch (platform) {
     case 'darwin':
       return {file: 'open', args: [url]}
     case 'win32':
@@ -95,7 +104,14 @@ function findOnPath(name: string, env: NodeJS.ProcessEnv): string | undefined {
 export function openBrowser(url: string, options: OpenBrowserOptions): Promise<void> {
   const {file, args, env} = browserCommand(url, options)
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, {env: env ? {...options.env, ...env} : options.env, stdio: 'ignore', detached: process.platform !== 'win32'})
+    const windows = process.platform === 'win32'
+    // windowsVerbatimArguments: on Windows cmd.exe parses its own command line; Node's quoting would break it.
+    const child = spawn(file, args, {
+      env: env ? {...options.env, ...env} : options.env,
+      stdio: 'ignore',
+      detached: !windows,
+      windowsVerbatimArguments: windows && /cmd(\.exe)?$/i.test(file),
+    })
     child.once('error', (error) => reject(error))
     child.once('spawn', () => {
       child.unref()

@@ -8,18 +8,28 @@ export interface Paths {
   configFile: string
   /** $AWS_SHARED_CREDENTIALS_FILE or ~/.aws/credentials */
   credentialsFile: string
-  /** $XDG_CACHE_HOME/keyless: non-secret caches (account lists, frecency). */
+  /** $XDG_CACHE_HOME/keyless (Windows: %LOCALAPPDATA%\\keyless): non-secret caches (account lists, frecency). */
   cacheDir: string
-  /** $XDG_DATA_HOME/keyless: the encrypted secret file lives here. */
+  /** $XDG_DATA_HOME/keyless (Windows: %APPDATA%\\keyless): the encrypted secret file lives here. */
   dataDir: string
   /** Cross-process lock files. */
   lockDir: string
 }
 
-export function resolvePaths(env: NodeJS.ProcessEnv, home: string = env.HOME || homedir()): Paths {
+/**
+ * XDG_CACHE_HOME and XDG_DATA_HOME win when set (also on Windows, for tests and MSYS users); else
+ * ~/.cache and ~/.local/share, and on Windows %LOCALAPPDATA% (machine-local caches, locks) and
+ * %APPDATA% (the roaming profile: the encrypted secret file).
+ */
+export function resolvePaths(env: NodeJS.ProcessEnv, home: string = env.HOME || homedir(), platform: NodeJS.Platform = process.platform): Paths {
   const expand = (p: string) => (p.startsWith('~/') ? join(home, p.slice(2)) : p)
-  const cacheRoot = env.XDG_CACHE_HOME ? expand(env.XDG_CACHE_HOME) : join(home, '.cache')
-  const dataRoot = env.XDG_DATA_HOME ? expand(env.XDG_DATA_HOME) : join(home, '.local', 'share')
+  const windows = platform === 'win32'
+  const cacheRoot = env.XDG_CACHE_HOME
+    ? expand(env.XDG_CACHE_HOME)
+    : windows ? env.LOCALAPPDATA || join(home, 'AppData', 'Local') : join(home, '.cache')
+  const dataRoot = env.XDG_DATA_HOME
+    ? expand(env.XDG_DATA_HOME)
+    : windows ? env.APPDATA || join(home, 'AppData', 'Roaming') : join(home, '.local', 'share')
   const cacheDir = join(cacheRoot, 'keyless')
   return {
     home,

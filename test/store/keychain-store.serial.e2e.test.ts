@@ -8,7 +8,9 @@ import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {promisify} from 'node:util'
 import {ExitCode, KeylessError, StoreUnavailableError} from '../../src/errors.js'
-import {createKeychainStore, toStoreError, type KeyringBinding} from '../../src/store/keychain-store.js'
+import {lookupSecretService, lookupSecretServiceItems} from '../../src/store/secret-service/lookup-secret-service.js'
+import {readChunkedValue} from '../../src/store/chunked-store.js'
+import {createKeychainStore, keychainChunkChars, toStoreError, type KeyringBinding} from '../../src/store/keychain-store.js'
 import type {SecretStore} from '../../src/store/secret-store.js'
 import {describeSecretStoreContract} from './secret-store-contract.js'
 
@@ -24,9 +26,12 @@ function requireRealKeyring(): void {
 
 const newService = () => `keyless-test-${process.pid}-${randomBytes(4).toString('hex')}`
 
-function keychainStore(service: string): SecretStore {
-  return createKeychainStore({service, dbusAddress: process.env.DBUS_SESSION_BUS_ADDRESS})
+function keychainStore(service: string, chunkChars?: number): SecretStore {
+  return createKeychainStore({service, dbusAddress: process.env.DBUS_SESSION_BUS_ADDRESS, ...(chunkChars ? {chunkChars} : {})})
 }
+
+/** A base64 token of exactly n characters, as IAM Identity Center and STS issue them. */
+const token = (n: number) => randomBytes(n).toString('base64').slice(0, n)
 
 async function removeAll(store: SecretStore): Promise<void> {
   for (const key of await store.list('')) await store.delete(key)
@@ -37,6 +42,15 @@ describeSecretStoreContract('keychain', async () => {
   const service = newService()
   const store = keychainStore(service)
   return {store, reopen: () => keychainStore(service), cleanup: () => removeAll(store)}
+})
+
+// The same contract with every value over 128 characters split into chunks (the unicode and 8 KiB
+// values of the contract are chunked here), against the real Secret Service.
+describeSecretStoreContract('keychain', async () => {
+  requireRealKeyring()
+  const service = newService()
+  const store = keychainStore(service, 128)
+  return {store, reopen: () => keychainStore(service, 128), cleanup: () => removeAll(store)}
 })
 
 interface ChildResult {
@@ -141,6 +155,89 @@ describe('createKeychainStore on the real Secret Service', function () {
       expect(result).to.include({ok: true, value: '{"k":"v"}'})
     } finally {
       await removeAll(store)
+    }
+  })
+})
+
+describe('createKeychainStore chunking on the real Secret Service', function () {
+  this.timeout(60_000)
+  before(requireRealKeyring)
+
+  /** Every item of the service as secret-tool sees it: account -> secret. */
+  async function secretToolItems(service: string): Promise<Map<string, string>> {
+    const run = promisify(execFile)
+    const {stdout, stderr} = await run('secret-tool', ['search', '--all', 'service', service], {maxBuffer: 1 << 24})
+    const items = new Map<string, string>()
+    for (const [, account] of (stdout + stderr).matchAll(/^attribute\.username = (.*)$/gm)) {
+      items.set(account, (await run('secret-tool', ['lookup', 'service', service, 'username', account], {maxBuffer: 1 << 24})).stdout)
+    }
+    return items
+  }
+
+  it('splits realistic tokens at the Windows limit (1,280) into items secret-tool sees, and reads them back whole', async () => {
+    expect(keychainChunkChars('win32')).to.equal(1280)
+    expect(keychainChunkChars('linux')).to.equal(Number.POSITIVE_INFINITY)
+    const service = newService()
+    const store = keychainStore(service, keychainChunkChars('win32'))
+    const sessionToken = JSON.stringify({accessToken: token(1300), refreshToken: token(1250), expiresAt: '2026-12-01T15:00:00Z', clientId: token(22)})
+    const tagged = JSON.stringify({accessKeyId: 'ASIA' + 'B'.repeat(16), secretAccessKey: token(40), sessionToken: token(2000), expiration: 1})
+    const plain = JSON.stringify({accessKeyId: 'ASIA' + 'C'.repeat(16), secretAccessKey: token(40), sessionToken: token(1000), expiration: 1})
+    try {
+      await store.set('token/dev', sessionToken)
+      await store.set('role/dev/111111111111/Admin', tagged)
+      await store.set('role/dev/222222222222/ReadOnly', plain)
+      const items = await secretToolItems(service)
+      expect(items.size).to.equal(3 + 3 + 2)
+      for (const secret of items.values()) expect(secret.length).to.be.at.most(1280)
+      expect(items.get('role/dev/222222222222/ReadOnly')).to.equal(plain)
+      expect(items.get('token/dev')).to.match(/^keyless-chunked\/1 n=3 sha256=[0-9a-f]{64}$/)
+      expect(await store.get('token/dev')).to.equal(sessionToken)
+      expect(await keychainStore(service).get('role/dev/111111111111/Admin')).to.equal(tagged)
+      expect(await store.list('')).to.deep.equal(['role/dev/111111111111/Admin', 'role/dev/222222222222/ReadOnly', 'token/dev'])
+      // A fresh process through openStore and KEYLESS_KEYCHAIN_CHUNK_CHARS.
+      const child = await runChild({...process.env, KEYLESS_KEYCHAIN_SERVICE: service, KEYLESS_KEYCHAIN_CHUNK_CHARS: '1280'}, ['get', 'token/dev'])
+      expect(child).to.include({ok: true, value: sessionToken})
+      // The hot path's own D-Bus reader: the head, then all chunks over one connection.
+      const address = process.env.DBUS_SESSION_BUS_ADDRESS as string
+      const head = (await lookupSecretService({address, attributes: {service, username: 'token/dev'}})) as string
+      const viaDbus = await readChunkedValue('token/dev', head, (keys) =>
+        lookupSecretServiceItems({address, attributeSets: keys.map((username) => ({service, username}))}),
+      )
+      expect(viaDbus).to.equal(sessionToken)
+      // Delete and overwrite leave no chunk behind.
+      expect(await store.delete('token/dev')).to.equal(true)
+      await store.set('role/dev/111111111111/Admin', 'short now')
+      expect([...(await secretToolItems(service)).keys()].sort()).to.deep.equal(['role/dev/111111111111/Admin', 'role/dev/222222222222/ReadOnly'])
+    } finally {
+      await removeAll(store)
+    }
+  })
+
+  it('reads a torn chunked value (a chunk missing) as a miss, also on the hot path\'s reader', async () => {
+    const service = newService()
+    const store = keychainStore(service, 200)
+    try {
+      await store.set('token/dev', token(500))
+      const chunk = [...(await secretToolItems(service)).keys()].find((k) => k.endsWith('-2')) as string
+      await promisify(execFile)('secret-tool', ['clear', 'service', service, 'username', chunk])
+      expect(await store.get('token/dev')).to.equal(undefined)
+      const address = process.env.DBUS_SESSION_BUS_ADDRESS as string
+      const head = (await lookupSecretService({address, attributes: {service, username: 'token/dev'}})) as string
+      const viaDbus = await readChunkedValue('token/dev', head, (keys) =>
+        lookupSecretServiceItems({address, attributeSets: keys.map((username) => ({service, username}))}),
+      )
+      expect(viaDbus).to.equal(undefined)
+    } finally {
+      await removeAll(store)
+      expect(await secretToolItems(service)).to.have.property('size', 0)
+    }
+  })
+
+  it('refuses a KEYLESS_KEYCHAIN_CHUNK_CHARS that is not a whole number of at least 128, in one line', async () => {
+    for (const bad of ['12', 'abc', '1e3', '-5']) {
+      const result = await runChild({...process.env, KEYLESS_KEYCHAIN_CHUNK_CHARS: bad}, ['get', 'token/dev'])
+      expect(result).to.include({ok: false, exit: ExitCode.usage})
+      expect(result.line).to.include(`KEYLESS_KEYCHAIN_CHUNK_CHARS must be a whole number of at least 128, not "${bad}"`)
     }
   })
 })
@@ -293,8 +390,9 @@ describe('createKeychainStore call bounds', () => {
     const store = createKeychainStore({service: 's', platform: 'linux', timeoutMs: 200, binding: hangingBinding(seen)})
     const calls: Array<[string, Promise<unknown>]> = [
       ['read from', store.get('k')],
-      ['write to', store.set('k', 'v')],
-      ['delete from', store.delete('k')],
+      // A write or delete reads the item first (to find the chunks of a chunked value: chunked-store.ts).
+      ['read from', store.set('k', 'v')],
+      ['read from', store.delete('k')],
       ['search', store.list('')],
     ]
     for (const [action, call] of calls) {

@@ -23,6 +23,16 @@ describe('ui/open-browser', () => {
     expect(browserCommand(url, {env: {BROWSER: 'lynx %s'}, platform: 'linux'}).args[1]).to.equal('lynx "$1"')
   })
 
+  it('on Windows: BROWSER split on ; (a drive letter has a colon), a .cmd or a command line run through cmd.exe', () => {
+    expect(browserCommand(url, {env: {BROWSER: 'C:\\tools\\open.cmd;D:\\other.exe'}, platform: 'win32'})).to.deep.equal({
+      file: 'cmd.exe',
+      args: ['/d', '/s', '/c', `"C:\\tools\\open.cmd "${url}""`],
+    })
+    expect(browserCommand(url, {env: {BROWSER: 'chrome --new-window %s', ComSpec: 'C:\\Windows\\system32\\cmd.exe'}, platform: 'win32'}).args[3]).to.equal(
+      `"chrome --new-window "${url}""`,
+    )
+  })
+
   it('starts the browser and does not wait for it', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'keyless-browser-'))
     try {

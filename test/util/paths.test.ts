@@ -9,4 +9,15 @@ describe('resolvePaths', () => {
     expect(p.cacheDir).to.equal('/c/keyless')
     expect(p.dataDir).to.equal('/home/u/.local/share/keyless')
   })
+
+  it('on Windows: caches and locks under %LOCALAPPDATA%, the secret file under %APPDATA% (XDG still wins)', () => {
+    const env = {LOCALAPPDATA: '/w/Local', APPDATA: '/w/Roaming'}
+    const p = resolvePaths(env, '/w/home', 'win32')
+    expect(p.cacheDir).to.equal('/w/Local/keyless')
+    expect(p.lockDir).to.equal('/w/Local/keyless/locks')
+    expect(p.dataDir).to.equal('/w/Roaming/keyless')
+    expect(resolvePaths({}, '/w/home', 'win32').dataDir).to.equal('/w/home/AppData/Roaming/keyless')
+    expect(resolvePaths({...env, XDG_CACHE_HOME: '/c'}, '/w/home', 'win32').cacheDir).to.equal('/c/keyless')
+    expect(resolvePaths(env, '/home/u', 'linux').cacheDir).to.equal('/home/u/.cache/keyless')
+  })
 })

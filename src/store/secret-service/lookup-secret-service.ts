@@ -31,6 +31,14 @@ const SERVICE = 'org.freedesktop.Secret.Service'
  * an error reply, the deadline), and never leaves a rejection unhandled behind it.
  */
 export async function lookupSecretService(options: LookupOptions): Promise<string | undefined> {
+  const [value] = await lookupSecretServiceItems({...options, attributeSets: [options.attributes]})
+  return value
+}
+
+/** Several items over one connection, their searches pipelined: one result per attribute set, in order. */
+export async function lookupSecretServiceItems(
+  options: Omit<LookupOptions, 'attributes'> & {attributeSets: Array<Record<string, string>>},
+): Promise<Array<string | undefined>> {
   // EXTERNAL authentication (by uid) works over unix sockets only.
   const target = busTarget(options.address, true)
   if (!target || !('path' in target)) throw new Error('unsupported bus address')
@@ -39,7 +47,7 @@ export async function lookupSecretService(options: LookupOptions): Promise<strin
   let timer: NodeJS.Timeout | undefined
   try {
     return await Promise.race([
-      conversation(socket, uid, options.attributes),
+      conversation(socket, uid, options.attributeSets),
       new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error('Secret Service lookup timed out')), options.timeoutMs ?? 1000)
       }),
@@ -50,7 +58,7 @@ export async function lookupSecretService(options: LookupOptions): Promise<strin
   }
 }
 
-async function conversation(socket: Socket, uid: number, attributes: Record<string, string>): Promise<string | undefined> {
+async function conversation(socket: Socket, uid: number, attributeSets: Array<Record<string, string>>): Promise<Array<string | undefined>> {
   let buffer: Buffer = Buffer.alloc(0)
   let authenticated = false
   const waiting = new Map<number, {resolve: (r: Message) => void; reject: (e: Error) => void}>()
@@ -115,22 +123,37 @@ async function conversation(socket: Socket, uid: number, attributes: Record<stri
     path: SERVICE_PATH, interface: SERVICE, member: 'OpenSession', destination: SECRETS,
     signature: 'sv', body: ['plain', {signature: 's', value: ''}],
   })
-  const search = send({
-    path: SERVICE_PATH, interface: SERVICE, member: 'SearchItems', destination: SECRETS,
-    signature: 'a{ss}', body: [Object.entries(attributes)],
-  })
-  // When the bus drops the connection, every pending reply rejects: the ones not awaited yet must not
-  // become unhandled rejections (they crash the process instead of falling back to the full path).
-  for (const pending of [session, search]) pending.catch(() => undefined)
+  const searches = attributeSets.map((attributes) =>
+    send({
+      path: SERVICE_PATH, interface: SERVICE, member: 'SearchItems', destination: SECRETS,
+      signature: 'a{ss}', body: [Object.entries(attributes)],
+    }),
+  )
   await hello
   const sessionPath = (await session).body[1] as string
-  const [unlocked, locked] = (await search).body as [string[], string[]]
-  if (unlocked.length + locked.length === 0) return undefined
-  if (locked.length > 0 || unlocked.length !== 1) throw new Error('the item is locked or ambiguous')
-  const secret = await send({
-    path: unlocked[0], interface: 'org.freedesktop.Secret.Item', member: 'GetSecret', destination: SECRETS,
-    signature: 'o', body: [sessionPath],
-  })
-  const [, , value] = secret.body[0] as [string, Buffer, Buffer, string]
-  return value.toString('utf8')
+  const items: Array<string | undefined> = []
+  for (const search of searches) {
+    const [unlocked, locked] = (await search).body as [string[], string[]]
+    if (unlocked.length + locked.length === 0) items.push(undefined)
+    else if (locked.length > 0 || unlocked.length !== 1) throw new Error('the item is locked or ambiguous')
+    else items.push(unlocked[0])
+  }
+  const secrets = items.map((item) =>
+    item === undefined
+      ? undefined
+      : send({
+          path: item, interface: 'org.freedesktop.Secret.Item', member: 'GetSecret', destination: SECRETS,
+          signature: 'o', body: [sessionPath],
+        }),
+  )
+  const values: Array<string | undefined> = []
+  for (const secret of secrets) {
+    if (secret === undefined) {
+      values.push(undefined)
+      continue
+    }
+    const [, , value] = (await secret).body[0] as [string, Buffer, Buffer, string]
+    values.push(value.toString('utf8'))
+  }
+  return values
 }
