@@ -31,6 +31,30 @@ export async function getCredentials(profile: ResolvedProfile, deps: CredentialD
 }
 
 /**
+ * Why keyless refuses to serve one hop of a profile although it resolves (undefined: it serves it):
+ * mfa_serial on an Identity Center role, or on a chain whose source is not an IAM user key.
+ */
+function hopRefusal(profile: ResolvedProfile): UsageError | undefined {
+  if (profile.kind === 'sso' && profile.settings.mfa_serial) {
+    return new UsageError(`Profile "${profile.name}" sets mfa_serial on an Identity Center role, which has no MFA of its own.`, 'Remove mfa_serial (Identity Center asks for MFA at sign-in).')
+  }
+  if (profile.kind === 'chain' && profile.mfaSerial && profile.source.kind !== 'stored-key' && profile.source.kind !== 'static') {
+    return new UsageError(
+      `Profile "${profile.name}" sets mfa_serial, but its source_profile "${profile.source.name}" is not an IAM user key.`,
+      'mfa_serial applies to a role assumed from an IAM user key (keyless_stored_key); remove it here.',
+    )
+  }
+  return undefined
+}
+
+/** Why keyless refuses to serve a resolved profile (any hop of its chain), or undefined: the picker leaves such profiles out. */
+export function servingRefusal(profile: ResolvedProfile): UsageError | undefined {
+  const own = hopRefusal(profile)
+  if (own) return own
+  return profile.kind === 'chain' && !profile.mfaSerial ? servingRefusal(profile.source) : undefined
+}
+
+/**
  * The composed provider for a profile (exported for the exec credential server and tests).
  * `windowMs` replaces the 15-minute reuse window of the profile's own hop (the agent's refresh
  * ahead asks for anything newer than what it holds); the hops below keep theirs.
@@ -44,9 +68,8 @@ export function credentialProvider(profile: ResolvedProfile, deps: CredentialDep
     return async () => ({accessKeyId, secretAccessKey, sessionToken: sessionToken ?? '', expiresAt: Number.POSITIVE_INFINITY})
   }
   if (profile.kind === 'environment') return environmentKeys(profile.name, deps.env)
-  if (profile.kind === 'sso' && profile.settings.mfa_serial) {
-    throw new UsageError(`Profile "${profile.name}" sets mfa_serial on an Identity Center role, which has no MFA of its own.`, 'Remove mfa_serial (Identity Center asks for MFA at sign-in).')
-  }
+  const refused = hopRefusal(profile)
+  if (refused) throw refused
   const lock: LockRunner = deps.lock ?? ((name, fn) => withLock(name, fn, {dir: deps.paths.lockDir, ...credentialLockTimes(profile, deps)}))
   const options = {
     store: deps.store,
@@ -80,12 +103,7 @@ function storedKey(keyName: string, profile: string, deps: CredentialDeps): () =
  */
 function mfaSessionSource(profile: Extract<ResolvedProfile, {kind: 'chain'}>, deps: CredentialDeps, lock: LockRunner): CredentialProvider {
   const source = profile.source
-  if (source.kind !== 'stored-key' && source.kind !== 'static') {
-    throw new UsageError(
-      `Profile "${profile.name}" sets mfa_serial, but its source_profile "${source.name}" is not an IAM user key.`,
-      'mfa_serial applies to a role assumed from an IAM user key (keyless_stored_key); remove it here.',
-    )
-  }
+  if (source.kind !== 'stored-key' && source.kind !== 'static') throw hopRefusal(profile) as UsageError
   const serial = profile.mfaSerial!
   const mfaProcess = profile.settings.mfa_process ?? source.settings.mfa_process
   const key = source.kind === 'stored-key'

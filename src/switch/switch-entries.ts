@@ -1,5 +1,6 @@
 import type {AwsConfig} from '../config/load-aws-config.js'
 import {resolveProfile} from '../config/resolve-profile.js'
+import {servingRefusal} from '../credentials/get-credentials.js'
 import {KeylessError} from '../errors.js'
 import {environmentOf, guardPatterns} from '../guard/guard-policy.js'
 import {pairKey, type AccountRolePair} from '../config/account-role-pair.js'
@@ -87,8 +88,7 @@ export function switchEntries(pairs: AccountRolePair[], config: AwsConfig): Swit
 /** Whether keyless would serve the profile (its resolution does not refuse it). */
 function servable(config: AwsConfig, name: string): boolean {
   try {
-    resolveProfile(config, name)
-    return true
+    return servingRefusal(resolveProfile(config, name)) === undefined
   } catch (error) {
     if (error instanceof KeylessError) return false
     throw error

@@ -1,5 +1,6 @@
 import {loadAwsConfig, type AwsConfig} from '../config/load-aws-config.js'
 import type {ResolvedProfile, SsoRoleProfile} from '../config/profile-types.js'
+import {servingRefusal} from '../credentials/get-credentials.js'
 import {resolveProfile} from '../config/resolve-profile.js'
 import {getSsoSession, listSsoSessions} from '../config/sso-sessions.js'
 import type {CredentialDeps} from '../credentials/credential-deps.js'
@@ -78,7 +79,10 @@ export async function switchProfile(input: SwitchInput, deps: SwitchDeps): Promi
   }
   // A profile named exactly that the picker leaves out (keyless refuses it): say why.
   const query = input.query?.trim()
-  if (query && Object.hasOwn(config.profiles, query) && !entries.some((e) => e.profile === query)) resolveProfile(config, query)
+  if (query && Object.hasOwn(config.profiles, query) && !entries.some((e) => e.profile === query)) {
+    const refused = servingRefusal(resolveProfile(config, query))
+    if (refused) throw refused
+  }
   const frecency = await readFrecency(deps.paths.cacheDir)
   const now = deps.now()
   const index = createFuzzyIndex(entries, {text: entryText, rank: (e) => frecencyScore(frecency.entries[e.key], now)})
