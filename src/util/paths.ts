@@ -1,5 +1,5 @@
 import {homedir} from 'node:os'
-import {join} from 'node:path'
+import {isAbsolute, join} from 'node:path'
 
 /** Every file location keyless uses, resolved once from the environment and passed down. */
 export interface Paths {
@@ -18,8 +18,10 @@ export interface Paths {
 
 export function resolvePaths(env: NodeJS.ProcessEnv, home: string = env.HOME || homedir()): Paths {
   const expand = (p: string) => (p.startsWith('~/') ? join(home, p.slice(2)) : p)
-  const cacheRoot = env.XDG_CACHE_HOME ? expand(env.XDG_CACHE_HOME) : join(home, '.cache')
-  const dataRoot = env.XDG_DATA_HOME ? expand(env.XDG_DATA_HOME) : join(home, '.local', 'share')
+  // XDG base directory spec: a relative path in an XDG_* variable is invalid and must be ignored.
+  const xdg = (value: string | undefined) => (value && isAbsolute(expand(value)) ? expand(value) : undefined)
+  const cacheRoot = xdg(env.XDG_CACHE_HOME) ?? join(home, '.cache')
+  const dataRoot = xdg(env.XDG_DATA_HOME) ?? join(home, '.local', 'share')
   const cacheDir = join(cacheRoot, 'keyless')
   return {
     home,
