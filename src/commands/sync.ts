@@ -39,7 +39,8 @@ Every byte outside the managed blocks is kept. The file is replaced atomically, 
     const input = {session: flags.session, template: flags.template, region: flags.region, dryRun: flags['dry-run'], refresh: flags.refresh, keylessCommand: command}
     const result = await syncProfiles(input, {...deps, portal: discoveryPortalClient})
     for (const s of result.skipped) {
-      this.logToStderr(`keyless: warning: not writing profile "${s.profile}" (${s.session} ${s.accountId} ${s.roleName}): ${s.reason}; it is left as it is. Rename that profile or use --template.`)
+      if (s.next !== undefined) this.logToStderr(`keyless: warning: not writing a profile for ${s.session} ${s.accountId} ${s.roleName}: ${s.reason}. ${s.next}`)
+      else this.logToStderr(`keyless: warning: not writing profile "${s.profile}" (${s.session} ${s.accountId} ${s.roleName}): ${s.reason}; it is left as it is. Rename that profile or use --template.`)
     }
     if (this.jsonEnabled()) return result
     if (result.dryRun) {

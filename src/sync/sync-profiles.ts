@@ -1,3 +1,4 @@
+import {portalValue, unusablePortalPair} from './portal-value.js'
 import {withConfigLock} from '../config/config-lock.js'
 import {upsertSection} from '../config/ini-document.js'
 import {assertWellFormed, loadAwsConfig, readTextFile, type AwsConfig} from '../config/load-aws-config.js'
@@ -36,6 +37,8 @@ export interface SkippedPair {
   accountId: string
   roleName: string
   reason: string
+  /** What to do about it (default: rename the hand-written profile or use --template). */
+  next?: string
 }
 
 export interface SyncResult {
@@ -102,7 +105,16 @@ export async function syncProfiles(input: SyncInput, deps: SyncDeps): Promise<Sy
       }
     }
     const planOf = new Map(plans.map((p) => [p.session.name, p]))
-    for (const pair of pairs) named.push({pair, base: renderProfileName(planOf.get(pair.session)!.template, pair)})
+    const unusable: SkippedPair[] = []
+    for (const fromPortal of pairs) {
+      const reason = unusablePortalPair(fromPortal)
+      if (reason !== undefined) {
+        unusable.push({profile: '', session: fromPortal.session, accountId: JSON.stringify(fromPortal.accountId), roleName: JSON.stringify(fromPortal.roleName), reason, next: 'Report it to your AWS administrator.'})
+        continue
+      }
+      const pair = {...fromPortal, accountName: portalValue(fromPortal.accountName) || fromPortal.accountId}
+      named.push({pair, base: renderProfileName(planOf.get(pair.session)!.template, pair)})
+    }
 
     const {names, skipped} = assignProfileNames(named, handWrittenProfileNames(text))
     const bySession = new Map<string, ManagedProfile[]>()
@@ -167,7 +179,7 @@ export async function syncProfiles(input: SyncInput, deps: SyncDeps): Promise<Sy
         accountId: pair.accountId,
         roleName: pair.roleName,
         reason: 'a hand-written profile has this name',
-      })),
+      })).concat(unusable),
     }
     if (changed && !input.dryRun) {
       await writeFileAtomic(deps.paths.configFile, next, {backup: true})
