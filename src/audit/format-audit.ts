@@ -89,7 +89,7 @@ export function formatFixResult(result: FixResult): string {
 export function formatRestoreResult(result: RestoreResult): string {
   if (result.restored.length === 0 && result.failed.length === 0) return 'Nothing to restore.'
   const lines = result.restored.map(
-    (r) => `Restored ${r.profile}: ${r.files.map((f) => `${f.file} (${f.exact ? 'byte for byte' : 'lines put back; the file has other changes since'})`).join(', ')}.`,
+    (r) => `Restored ${r.profile}: ${r.files.map((f) => `${f.file} (${f.appended ? 'lines appended as their own section at the end' : f.exact ? 'byte for byte' : 'lines put back; the file has other changes since'})`).join(', ')}.`,
   )
   for (const f of result.failed) lines.push(`Could not restore ${f.profile}: ${f.reason}. Its item stays in the secret store.`)
   return lines.join('\n')

@@ -25,6 +25,7 @@ Exit status: 0 when no long-lived key was found, 1 when one was (for onboarding 
     '<%= config.bin %> <%= command.id %> --fix',
     '<%= config.bin %> <%= command.id %> --fix --yes --profile legacy-admin --replace-with prod-admin',
     '<%= config.bin %> <%= command.id %> --restore --profile legacy-admin',
+    '<%= config.bin %> <%= command.id %> --restore --append --profile legacy-admin',
   ]
 
   static override enableJsonFlag = true
@@ -33,6 +34,7 @@ Exit status: 0 when no long-lived key was found, 1 when one was (for onboarding 
     check: Flags.boolean({summary: 'Ask STS GetCallerIdentity which account and principal each key belongs to.', exclusive: ['fix', 'restore']}),
     fix: Flags.boolean({summary: 'Move the keys of the chosen profiles from the files into the secret store.', exclusive: ['restore']}),
     restore: Flags.boolean({summary: 'Put keys moved by --fix back where they were.'}),
+    append: Flags.boolean({summary: 'With --restore: lines that cannot go back where they were (the file changed around them) are written as their own section at the end of the file.', dependsOn: ['restore']}),
     yes: Flags.boolean({char: 'y', summary: 'Do not ask: fix the --profile profiles, or all with keys.'}),
     profile: Flags.string({summary: 'Profile (or shell file, e.g. ~/.bashrc) to fix or restore; repeatable.', multiple: true}),
     'replace-with': Flags.string({summary: 'With --fix: the emptied profiles get temporary credentials from this keyless profile.', dependsOn: ['fix']}),
@@ -43,9 +45,14 @@ Exit status: 0 when no long-lived key was found, 1 when one was (for onboarding 
     const deps = await createAppDeps({noLogin: true})
     const profiles = flags.profile ?? []
     if (flags.restore) {
-      const result = await restoreKeys({profiles}, deps)
+      const result = await restoreKeys({profiles, append: flags.append}, deps)
       this.log(formatRestoreResult(result))
-      if (result.failed.length > 0) throw new KeylessError(`${result.failed.length} profile(s) could not be restored.`, {code: 'RestoreIncomplete'})
+      if (result.failed.length > 0) {
+        throw new KeylessError(`${result.failed.length} profile(s) could not be restored: the file changed around the removed lines.`, {
+          code: 'RestoreIncomplete',
+          hint: 'Run `keyless audit --restore --append` to write the saved lines as their own section at the end of the file.',
+        })
+      }
       return result
     }
     if (flags.fix) {
