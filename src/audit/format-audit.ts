@@ -2,6 +2,7 @@ import {formatDuration} from '../ui/format-duration.js'
 import type {AuditReport, Finding, Severity} from './audit-types.js'
 import type {FixResult} from './fix-keys.js'
 import type {RestoreResult} from './restore-keys.js'
+import {shellQuote} from '../util/shell-quote.js'
 
 const severityColor: Record<Severity, string> = {high: '1;31', medium: '33', low: '36', info: '2'}
 
@@ -81,7 +82,7 @@ export function formatFixResult(result: FixResult): string {
     lines.push(`Moved the keys of ${f.profile} into the secret store (${f.storeKey}); changed ${f.files.join(', ')}.`)
     if (f.replacedWith) lines.push(`  ${f.profile} now gets temporary credentials from keyless profile ${f.replacedWith} (credential_process).`)
   }
-  lines.push(`Undo: keyless audit --restore${result.fixed.length === 1 ? ` --profile ${result.fixed[0].profile}` : ''}`)
+  lines.push(`Undo: keyless audit --restore${result.fixed.length === 1 ? ` --profile ${shellQuote(result.fixed[0].profile)}` : ''}`)
   lines.push('The keys still work until you deactivate them in IAM (aws iam update-access-key --status Inactive).')
   return lines.join('\n')
 }
