@@ -9,7 +9,22 @@ export interface OidcErrorFacts {
   description?: string
 }
 
+/**
+ * Server or redirect text made safe for one terminal line: control characters (escape sequences,
+ * line breaks) become one space. The same rule as arch-primitives' `printable` in util/.
+ */
+export function printableText(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim()
+}
+
 export function oidcErrorFacts(error: unknown): OidcErrorFacts {
+  const facts = rawFacts(error)
+  const description = facts.description === undefined ? undefined : printableText(facts.description) || undefined
+  return {name: printableText(facts.name) || 'Error', ...(description === undefined ? {} : {description})}
+}
+
+function rawFacts(error: unknown): OidcErrorFacts {
   const e = (error ?? {}) as {name?: unknown; error?: unknown; error_description?: unknown; message?: unknown}
   const name = typeof e.name === 'string' && e.name ? e.name : 'Error'
   const description =

@@ -1,5 +1,5 @@
 import {expect} from 'chai'
-import {describeOidcError, isNetworkError, isOidcError} from '../../src/sso/oidc-error.js'
+import {describeOidcError, isNetworkError, isOidcError, oidcErrorFacts} from '../../src/sso/oidc-error.js'
 import {oidcError} from './fakes.js'
 
 describe('sso/oidc-error', () => {
@@ -20,5 +20,14 @@ describe('sso/oidc-error', () => {
   it('tells network faults apart', () => {
     expect(isNetworkError(Object.assign(new Error('x'), {code: 'ECONNREFUSED'}))).to.equal(true)
     expect(isNetworkError(oidcError('InvalidGrantException', 'invalid_grant', 'x'))).to.equal(false)
+  })
+
+  it('strips control characters from server and redirect text (hardening #14)', () => {
+    const hostile = {name: 'Access\u001bDeniedException', error: 'access_denied', error_description: 'no\u001b]0;pwned\u0007 way\r\nkeyless: fake line\u009b2J'}
+    const line = describeOidcError(hostile)
+    expect(line).to.equal('Access DeniedException: no ]0;pwned  way keyless: fake line 2J')
+    // eslint-disable-next-line no-control-regex
+    expect(line).to.not.match(/[\u0000-\u001f\u007f-\u009f]/)
+    expect(oidcErrorFacts({name: 'X', error_description: '\n\u001b'})).to.deep.equal({name: 'X'})
   })
 })
