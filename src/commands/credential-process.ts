@@ -29,7 +29,9 @@ Use it from ~/.aws/config:
   async run(): Promise<void> {
     const {flags} = await this.parse(CredentialProcess)
     const deps = await createAppDeps({noLogin: flags['no-login'], flow: flowOf(flags.flow)})
-    const {credentials} = await profileCredentials(flags.profile, deps)
+    // Since this process started (the fast path may have waited for another fetch first): a failure
+    // recorded by that fetch is shared, not retried.
+    const {credentials} = await profileCredentials(flags.profile, {...deps, startedAt: Math.floor(performance.timeOrigin)})
     await new Promise<void>((resolve) => process.stdout.write(toProcessJson(credentials), () => resolve()))
   }
 }

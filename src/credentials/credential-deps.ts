@@ -9,4 +9,9 @@ export interface CredentialDeps extends StoreDeps {
   tokens: TokenProvider
   /** The cross-process lock; defaults to withLock under paths.lockDir. */
   lock?: LockRunner
+  /**
+   * When this process started (epoch ms): a fetch failure another process recorded after it is
+   * shared rather than retried (credential-process callers that waited in the fast path first).
+   */
+  startedAt?: number
 }

@@ -1,8 +1,9 @@
 import type {ResolvedProfile} from '../config/profile-types.js'
 import {UsageError} from '../errors.js'
+import {failureRecord} from '../lock/failure-record.js'
 import {withLock} from '../lock/with-lock.js'
 import {assumeRoleProvider} from './assume-role-provider.js'
-import {cached, type CredentialProvider, type LockRunner} from './cached.js'
+import {cached, lockName, type CredentialProvider, type LockRunner} from './cached.js'
 import type {CredentialDeps} from './credential-deps.js'
 import {credentialKey} from './credential-key.js'
 import {credentialSpec, maxChainDepth} from './credential-spec.js'
@@ -41,12 +42,15 @@ export function credentialProvider(profile: ResolvedProfile, deps: CredentialDep
     throw new UsageError(`Profile "${profile.name}" sets mfa_serial; keyless does not support MFA-protected roles.`, 'Remove mfa_serial or use the AWS CLI for this profile.')
   }
   const lock: LockRunner = deps.lock ?? ((name, fn) => withLock(name, fn, {dir: deps.paths.lockDir, timeoutMs: lockTimeoutMs}))
+  const key = credentialKey(credentialSpec(profile, deps.env)) as string
   const options = {
     store: deps.store,
-    key: credentialKey(credentialSpec(profile, deps.env)) as string,
+    key,
     now: deps.now,
     lock,
     warn: (message: string) => deps.stderr.write(`keyless: ${message}\n`),
+    failures: failureRecord(deps.paths.lockDir, lockName(key)),
+    ...(deps.startedAt === undefined ? {} : {since: deps.startedAt}),
   }
   if (profile.kind === 'sso') return cached(ssoRoleProvider(profile, deps), options)
   const region = profile.region ?? regionOf(profile.source) ?? 'us-east-1'
