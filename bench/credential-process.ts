@@ -56,7 +56,7 @@ function profiles(sb: Sandbox): string {
 }
 
 /** Pre-places the AWS CLI's own SSO token and role-credential caches (botocore's file names). */
-async function seedAwsCliCache(sb: Sandbox, credentials: {AccessKeyId: string; SecretAccessKey: string; SessionToken: string; Expiration: string}) {
+export async function seedAwsCliCache(sb: Sandbox, credentials: {AccessKeyId: string; SecretAccessKey: string; SessionToken: string; Expiration: string}) {
   const sha1 = (text: string) => createHash('sha1').update(text).digest('hex')
   const tokenDir = join(sb.home, '.aws', 'sso', 'cache')
   const credsDir = join(sb.home, '.aws', 'cli', 'cache')

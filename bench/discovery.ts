@@ -4,6 +4,7 @@
 import {CreateTokenCommand, RegisterClientCommand, SSOOIDCClient, StartDeviceAuthorizationCommand} from '@aws-sdk/client-sso-oidc'
 import {discoverAssignments} from '../src/portal/discover-assignments.js'
 import {discoveryPortalClient} from '../src/portal/discovery-client.js'
+import {createClientFactory} from '../src/util/aws-clients.js'
 import type {SsoSession} from '../src/config/profile-types.js'
 import {startEmulator} from '../test/emulator/emulator.js'
 import {generatedOrganization} from '../test/emulator/organization.js'
@@ -43,7 +44,7 @@ export async function run(): Promise<void> {
       now: () => Date.now(),
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       tokens: {get: async () => ({accessToken, expiresAt: Date.now() + 3_600_000}), invalidate: async () => undefined},
-      portal: discoveryPortalClient,
+      portal: discoveryPortalClient(createClientFactory()),
     })
     const wallMs = performance.now() - started
     const expected = new Set(org.accounts.flatMap((a) => org.assignments[a.accountId].map((r) => `${a.accountId}/${r}`)))

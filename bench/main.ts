@@ -4,6 +4,7 @@ const suites: Record<string, () => Promise<{run: () => Promise<void>}>> = {
   'credential-process': () => import('./credential-process.js'),
   picker: () => import('./picker.js'),
   discovery: () => import('./discovery.js'),
+  agent: () => import('./agent.js'),
 }
 
 const wanted = process.argv.slice(2)

@@ -94,6 +94,19 @@ try {
   for (const step of later) await runStep(sandbox, step, secrets)
   process.stdout.write(`\n${dim(`portal GetRoleCredentials calls so far: ${emulator.count('GetRoleCredentials')} (one per role; the rest came from the cache)`)}\n`)
 
+  // The agent: one resident process answers every AWS tool from memory, no process per call.
+  await runStep(sandbox, {title: 'Start the keyless agent (a resident credential endpoint on 127.0.0.1)', argv: k('agent', 'start'), shown: 'keyless agent start'}, secrets)
+  const agentVars = JSON.parse((await sandbox.run(['agent', 'env', profile, '--json'])).stdout) as Record<string, string>
+  secrets.push(agentVars.AWS_CONTAINER_AUTHORIZATION_TOKEN)
+  const agentSteps: Step[] = [
+    {title: 'The variables that point a process at the agent (the token is masked here)', argv: k('agent', 'env', profile), shown: `keyless agent env ${profile}`},
+    {title: 'The real AWS CLI gets its credentials from the agent (no credential-process call)', argv: ['sh', '-c', `eval "$(keyless agent env ${profile})" && ${AWS} sts get-caller-identity --endpoint-url ${url} --query Arn --output text --no-cli-pager`], shown: `eval "$(keyless agent env ${profile})"; aws sts get-caller-identity --query Arn`},
+    {title: 'A production profile needs the confirmation other commands ask for', argv: k('agent', 'env', prod), shown: `keyless agent env ${prod}`, allowFailure: true},
+    {title: 'What the agent holds (never a secret)', argv: k('agent', 'status'), shown: 'keyless agent status'},
+    {title: 'Stop it', argv: k('agent', 'stop'), shown: 'keyless agent stop'},
+  ]
+  for (const step of agentSteps) await runStep(sandbox, step, secrets)
+
   // Keys off the laptop: plant an old IAM user key, find it, move it into the keychain, and
   // point the old profile name at keyless.
   const oldKey = emulator.createUserAccessKey(emulator.org.accounts[0].accountId, 'legacy-admin')
@@ -116,6 +129,7 @@ try {
   failed = true
   if (!(error instanceof Error && error.message === 'demo step failed')) throw error
 } finally {
+  await sandbox.run(['agent', 'stop'])
   await sandbox.cleanup()
   await emulator.close()
 }

@@ -3,7 +3,7 @@ import {readTextFile} from '../config/load-aws-config.js'
 import {basename, dirname, resolve} from 'node:path'
 import {withConfigLock} from '../config/config-lock.js'
 import {assertWellFormed} from '../config/load-aws-config.js'
-import {writeFileAtomic} from '../config/write-file-atomic.js'
+import {writeFileAtomic} from '../util/write-file-atomic.js'
 import type {Output} from '../deps.js'
 import {KeylessError, UsageError} from '../errors.js'
 import {storeKeys} from '../store/keys.js'
@@ -13,7 +13,7 @@ import type {SecretStore} from '../store/secret-store.js'
 import {decodeAuditItem, encodeAuditItem, type AuditItem, type AuditRecord} from './audit-record.js'
 import type {Finding} from './audit-types.js'
 import {displayPath} from './display-path.js'
-import {planFix, type PlanFile} from './plan-fix.js'
+import {planFix, type FixPlan, type PlanFile} from './plan-fix.js'
 import {textHash} from './raw-lines.js'
 import {scanMachine, type ScanDeps} from './scan-machine.js'
 
@@ -107,44 +107,13 @@ function groupByProfile(findings: Finding[]): FixChoice[] {
  * key); the config file goes first, so a kill in between leaves a profile that still works.
  */
 export async function fixKeys(input: FixInput, deps: FixDeps): Promise<FixResult> {
-  const {home, configFile, credentialsFile} = deps.paths
+  const {configFile} = deps.paths
   const scan = await scanMachine(deps)
   const movable = scan.findings.filter((f) => (f.kind === 'aws-file' || f.kind === 'shell-file') && f.severity !== 'info')
   const choices = groupByProfile(movable.filter((f) => f.fixable))
-  const byName = (name: string) => {
-    const shown = name.startsWith('/') || name.startsWith('~') ? displayPath(resolve(home, name.replace(/^~(?=\/|$)/, home)), home) : name
-    return choices.find((c) => c.profile === shown)
-  }
-
-  const requested: FixChoice[] = []
-  for (const name of input.profiles) {
-    const choice = byName(name)
-    if (!choice) {
-      const unfixable = movable.find((f) => f.profile === name)
-      if (unfixable) throw new UsageError(`Cannot fix "${name}" automatically.`, unfixable.advice)
-      const known = choices.map((c) => c.profile)
-      throw new UsageError(
-        `No key to move for "${name}".`,
-        known.length > 0 ? `Profiles with keys: ${known.join(', ')}.` : 'Nothing on this machine needs fixing.',
-      )
-    }
-    if (!requested.includes(choice)) requested.push(choice)
-  }
-
+  const requested = requestedChoices(input.profiles, choices, movable, deps.paths.home)
   if (input.replaceWith !== undefined) checkReplaceTarget(input.replaceWith, [], scan.configProfiles, deps.paths)
-
-  let chosen: string[]
-  if (input.yes) {
-    chosen = (input.profiles.length > 0 ? requested : choices).map((c) => c.profile)
-  } else if (deps.isInteractive && deps.choose) {
-    if (choices.length === 0) chosen = []
-    else {
-      const pre = input.profiles.length > 0 ? choices.map((c) => ({...c, checked: requested.includes(c)})) : choices
-      chosen = await deps.choose(pre)
-    }
-  } else {
-    throw new UsageError('--fix changes files and there is no terminal to ask on.', 'Pass --yes, with --profile NAME to pick (default: every profile with keys).')
-  }
+  const chosen = await chooseProfiles(input, deps, choices, requested)
 
   const leftAlone = scan.findings.filter((f) => f.severity !== 'info' && !chosen.includes(f.profile ?? '\0'))
   if (chosen.length === 0) return {fixed: [], leftAlone}
@@ -157,18 +126,7 @@ export async function fixKeys(input: FixInput, deps: FixDeps): Promise<FixResult
   // Under the config lock (as `keyless sync` writes), read every file involved once, plan on exactly
   // that text, then write.
   return withConfigLock(deps.paths, async () => {
-    const files = new Map<string, PlanFile>()
-    for (const f of movable.filter((x) => x.fixable && chosen.includes(x.profile!) && x.file)) {
-      if (files.has(f.file!)) continue
-      const format = f.kind === 'shell-file' ? 'shell' : f.file === credentialsFile ? 'credentials' : awsFormat(f.file!, configFile)
-      files.set(f.file!, {path: f.file!, text: await readTextFile(f.file!), format, ...(format === 'shell' ? {selector: f.profile} : {})})
-    }
-    if (input.replaceWith !== undefined && !files.has(configFile)) {
-      files.set(configFile, {path: configFile, text: await readTextFile(configFile), format: 'config'})
-    }
-    for (const file of files.values()) {
-      if (file.format !== 'shell' && file.text !== undefined) assertWellFormed(file.path, file.text)
-    }
+    const files = await readInvolvedFiles(input, movable, chosen, deps.paths)
     const replaced = chosen.filter((p) => !shellChoices.has(p))
     const plan = planFix({
       files: [...files.values()],
@@ -178,65 +136,133 @@ export async function fixKeys(input: FixInput, deps: FixDeps): Promise<FixResult
         ? {replaceWith: {profile: input.replaceWith, credentialProcess: credentialProcessLine(input.keylessCommand ?? 'keyless', input.replaceWith)}}
         : {}),
     })
-
-    const hashes = new Map<string, string>()
-    const hashOf = async (path: string) => {
-      if (!hashes.has(path)) hashes.set(path, files.has(path) ? textHash(files.get(path)!.text) : textHash(await readTextFile(path)))
-      return hashes.get(path)!
-    }
-
     // 1. The store first: if anything below fails or is killed, the lines are not lost.
-    const now = deps.now()
-    const batch = `${new Date(now).toISOString()}-${randomBytes(3).toString('hex')}`
-    const result: FixResult = {fixed: [], leftAlone}
-    for (const [profile, records] of plan.records) {
-      const key = storeKeys.audit(profile)
-      const stored = await deps.store.get(key)
-      const item: AuditItem = stored === undefined ? {version: 1, records: []} : decodeAuditItem(stored, key)
-      // Drop records whose files are all as they were before that fix: it never reached the files
-      // (killed in between), or they were put back already.
-      const kept: AuditRecord[] = []
-      for (const r of item.records) {
-        let pending = true
-        for (const f of r.files) if ((await hashOf(f.path)) !== f.hashBefore) pending = false
-        if (!pending) kept.push(r)
-      }
-      item.records = kept
-      const record: AuditRecord = {
-        profile,
-        batch,
-        fixedAt: new Date(now).toISOString(),
-        ...(input.replaceWith !== undefined && !shellChoices.has(profile) ? {replacedWith: input.replaceWith} : {}),
-        files: records,
-      }
-      item.records.push(record)
-      await deps.store.set(key, encodeAuditItem(item))
-      result.fixed.push({
-        profile,
-        files: records.map((r) => displayPath(r.path, home)),
-        storeKey: key,
-        ...(record.replacedWith ? {replacedWith: record.replacedWith} : {}),
+    const fixed = await recordInStore(plan, files, {replaceWith: input.replaceWith, shellChoices}, deps)
+    // 2. Then the files.
+    await writeFixedFiles(plan, files, deps.paths)
+    return {fixed, leftAlone}
+  })
+}
+
+/** The choices `--profile` names (profile names or shell files), or a usage error for a name with none. */
+function requestedChoices(names: string[], choices: FixChoice[], movable: Finding[], home: string): FixChoice[] {
+  const byName = (name: string) => {
+    const shown = name.startsWith('/') || name.startsWith('~') ? displayPath(resolve(home, name.replace(/^~(?=\/|$)/, home)), home) : name
+    return choices.find((c) => c.profile === shown)
+  }
+  const requested: FixChoice[] = []
+  for (const name of names) {
+    const choice = byName(name)
+    if (!choice) {
+      const unfixable = movable.find((f) => f.profile === name)
+      if (unfixable) throw new UsageError(`Cannot fix "${name}" automatically.`, unfixable.advice)
+      const known = choices.map((c) => c.profile)
+      throw new UsageError(
+        `No key to move for "${name}".`,
+        known.length > 0 ? `Profiles with keys: ${known.join(', ')}.` : 'Nothing on this machine needs fixing.',
+      )
+    }
+    if (!requested.includes(choice)) requested.push(choice)
+  }
+  return requested
+}
+
+/** The profiles to fix: the requested ones (or all) with --yes, else what the checklist returns. */
+async function chooseProfiles(input: FixInput, deps: FixDeps, choices: FixChoice[], requested: FixChoice[]): Promise<string[]> {
+  if (input.yes) return (input.profiles.length > 0 ? requested : choices).map((c) => c.profile)
+  if (deps.isInteractive && deps.choose) {
+    if (choices.length === 0) return []
+    const pre = input.profiles.length > 0 ? choices.map((c) => ({...c, checked: requested.includes(c)})) : choices
+    return deps.choose(pre)
+  }
+  throw new UsageError('--fix changes files and there is no terminal to ask on.', 'Pass --yes, with --profile NAME to pick (default: every profile with keys).')
+}
+
+/** Every file the fix touches, read once (the config file too when --replace-with writes there). */
+async function readInvolvedFiles(input: FixInput, movable: Finding[], chosen: string[], paths: FixDeps['paths']): Promise<Map<string, PlanFile>> {
+  const {configFile, credentialsFile} = paths
+  const files = new Map<string, PlanFile>()
+  for (const f of movable.filter((x) => x.fixable && chosen.includes(x.profile!) && x.file)) {
+    if (files.has(f.file!)) continue
+    const format = f.kind === 'shell-file' ? 'shell' : f.file === credentialsFile ? 'credentials' : awsFormat(f.file!, configFile)
+    files.set(f.file!, {path: f.file!, text: await readTextFile(f.file!), format, ...(format === 'shell' ? {selector: f.profile} : {})})
+  }
+  if (input.replaceWith !== undefined && !files.has(configFile)) {
+    files.set(configFile, {path: configFile, text: await readTextFile(configFile), format: 'config'})
+  }
+  for (const file of files.values()) {
+    if (file.format !== 'shell' && file.text !== undefined) assertWellFormed(file.path, file.text)
+  }
+  return files
+}
+
+/**
+ * Saves the removed lines of each profile in the store (one audit item per profile, a record per
+ * fix), so that `--restore` can put them back; returns what is reported as fixed.
+ */
+async function recordInStore(
+  plan: FixPlan,
+  files: Map<string, PlanFile>,
+  options: {replaceWith?: string; shellChoices: Set<string>},
+  deps: FixDeps,
+): Promise<FixResult['fixed']> {
+  const hashes = new Map<string, string>()
+  const hashOf = async (path: string) => {
+    if (!hashes.has(path)) hashes.set(path, files.has(path) ? textHash(files.get(path)!.text) : textHash(await readTextFile(path)))
+    return hashes.get(path)!
+  }
+  const fixedAt = new Date(deps.now()).toISOString()
+  const batch = `${fixedAt}-${randomBytes(3).toString('hex')}`
+  const fixed: FixResult['fixed'] = []
+  for (const [profile, records] of plan.records) {
+    const key = storeKeys.audit(profile)
+    const stored = await deps.store.get(key)
+    const item: AuditItem = stored === undefined ? {version: 1, records: []} : decodeAuditItem(stored, key)
+    // Drop records whose files are all as they were before that fix: it never reached the files
+    // (killed in between), or they were put back already.
+    const kept: AuditRecord[] = []
+    for (const r of item.records) {
+      let pending = true
+      for (const f of r.files) if ((await hashOf(f.path)) !== f.hashBefore) pending = false
+      if (!pending) kept.push(r)
+    }
+    item.records = kept
+    const record: AuditRecord = {
+      profile,
+      batch,
+      fixedAt,
+      ...(options.replaceWith !== undefined && !options.shellChoices.has(profile) ? {replacedWith: options.replaceWith} : {}),
+      files: records,
+    }
+    item.records.push(record)
+    await deps.store.set(key, encodeAuditItem(item))
+    fixed.push({
+      profile,
+      files: records.map((r) => displayPath(r.path, deps.paths.home)),
+      storeKey: key,
+      ...(record.replacedWith ? {replacedWith: record.replacedWith} : {}),
+    })
+  }
+  return fixed
+}
+
+/**
+ * Writes the planned files: the config file first (a credential_process next to keys still in the
+ * credentials file is harmless: the keys win until they are gone), then the others. A file changed
+ * since it was read is left alone.
+ */
+async function writeFixedFiles(plan: FixPlan, files: Map<string, PlanFile>, paths: FixDeps['paths']): Promise<void> {
+  const rank = (path: string) => (path === paths.configFile ? 0 : files.get(path)?.format === 'shell' ? 2 : 1)
+  for (const file of [...plan.files].sort((a, b) => rank(a.path) - rank(b.path))) {
+    const current = await readTextFile(file.path)
+    if (textHash(current) !== file.hashBefore) {
+      throw new KeylessError(`${displayPath(file.path, paths.home)} changed while keyless was fixing it; it was left as it is.`, {
+        code: 'ConcurrentChange',
+        hint: 'Run `keyless audit --fix` again.',
       })
     }
-
-    // 2. The files: the config file first (a credential_process next to keys still in the credentials
-    // file is harmless: the keys win until they are gone), then the others.
-    const order = [...plan.files].sort((a, b) => rank(a.path) - rank(b.path))
-    function rank(path: string): number {
-      return path === configFile ? 0 : files.get(path)?.format === 'shell' ? 2 : 1
-    }
-    for (const file of order) {
-      const now = await readTextFile(file.path)
-      if (textHash(now) !== file.hashBefore) {
-        throw new KeylessError(`${displayPath(file.path, home)} changed while keyless was fixing it; it was left as it is.`, {
-          code: 'ConcurrentChange',
-          hint: 'Run `keyless audit --fix` again.',
-        })
-      }
-      await writeFileAtomic(file.path, file.newText, {backup: false})
-    }
-    return result
-  })
+    await writeFileAtomic(file.path, file.newText, {backup: false})
+  }
 }
 
 /** config or credentials format: the config file and its copies (`config.bak`) use `[profile NAME]`. */

@@ -1,7 +1,7 @@
 import {unlink} from 'node:fs/promises'
 import {readTextFile} from '../config/load-aws-config.js'
 import {withConfigLock} from '../config/config-lock.js'
-import {writeFileAtomic} from '../config/write-file-atomic.js'
+import {writeFileAtomic} from '../util/write-file-atomic.js'
 import type {Paths} from '../util/paths.js'
 import {UsageError} from '../errors.js'
 import {storeKeys} from '../store/keys.js'

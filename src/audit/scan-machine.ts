@@ -2,7 +2,7 @@ import {readdir, readFile, stat} from 'node:fs/promises'
 import {basename, dirname, isAbsolute, join} from 'node:path'
 import {parseIniDocument} from '../config/ini-document.js'
 import type {Paths} from '../util/paths.js'
-import type {Finding, Scan, Severity} from './audit-types.js'
+import type {Scan, Severity} from './audit-types.js'
 import {displayPath} from './display-path.js'
 import {scanAwsFile, sectionProfileName} from './scan-aws-file.js'
 import {scanCacheFile} from './scan-cache-file.js'
@@ -153,9 +153,4 @@ function annotate(result: MachineScan): void {
       )
     }
   }
-}
-
-/** Findings that count toward exit code 1. */
-export function longLivedFindings(findings: Finding[]): Finding[] {
-  return findings.filter((f) => f.longLived)
 }

@@ -1,6 +1,7 @@
 import type {Finding, Scan} from './audit-types.js'
 import {displayPath} from './display-path.js'
 import {judgeKey} from './judge-key.js'
+import {splitLines} from '../util/split-lines.js'
 import {maskKeyId} from './mask-key-id.js'
 import {shellQuote} from '../util/shell-quote.js'
 
@@ -41,8 +42,7 @@ function isLiteral(v: string, quoted: string): boolean {
 /** Literal AWS credential assignments in a shell start-up file (comments skipped). */
 export function findShellAssignments(text: string): ShellAssignment[] {
   const found: ShellAssignment[] = []
-  text.split('\n').forEach((raw, index) => {
-    const line = raw.replace(/\r$/, '')
+  splitLines(text).lines.forEach((line, index) => {
     if (line.trimStart().startsWith('#')) return
     let rest = line
     const take = (variable: string, quoted: string, match: string) => {

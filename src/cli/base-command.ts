@@ -1,16 +1,48 @@
-import {Command, Errors} from '@oclif/core'
+import {format} from 'node:util'
+import {Command, Errors, ux} from '@oclif/core'
+import type {Output} from '../deps.js'
 import {KeylessError} from '../errors.js'
+import {createAppDeps, processStreams, type AppDeps, type AppDepsOptions} from './command-deps.js'
 
 /**
  * Every keyless command extends this: a failure becomes one line on stderr and a deliberate exit
  * code; the stack trace only with --debug or DEBUG.
+ *
+ * The seam between a command and its process is `deps()` (what domain code gets: store, clients,
+ * clock, env, stdout, stderr) and `streams()` (where log, logJson, logToStderr and error lines
+ * go). A command builds nothing else from the process, so a test runs it in-process through a
+ * subclass that returns fakes (test/helpers/run-command.ts): flags → domain call → rendering and
+ * exit code, without a build or a subprocess.
  */
 export abstract class BaseCommand extends Command {
+  /** What the command hands to domain code: the real process, the configured store, real clients. */
+  protected deps(options: AppDepsOptions = {}): Promise<AppDeps> {
+    return createAppDeps(options)
+  }
+
+  /** The command's stdout and stderr (the process's). */
+  protected streams(): {stdout: Output; stderr: Output} {
+    return processStreams()
+  }
+
+  override log(message = '', ...args: unknown[]): void {
+    if (!this.jsonEnabled()) this.streams().stdout.write(`${format(message, ...args)}\n`)
+  }
+
+  override logToStderr(message = '', ...args: unknown[]): void {
+    if (!this.jsonEnabled()) this.streams().stderr.write(`${format(message, ...args)}\n`)
+  }
+
+  override logJson(json: unknown): void {
+    this.streams().stdout.write(`${ux.colorizeJson(json, {pretty: true, theme: this.config.theme?.json})}\n`)
+  }
+
   protected override async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
     const debug = Boolean(process.env.DEBUG) || this.argv.includes('--debug')
+    const stderr = this.streams().stderr
     if (error instanceof KeylessError) {
-      process.stderr.write(`keyless: ${error.line}\n`)
-      if (debug && error.stack) process.stderr.write(`${error.stack}\n`)
+      stderr.write(`keyless: ${error.line}\n`)
+      if (debug && error.stack) stderr.write(`${error.stack}\n`)
       this.exit(error.exit)
     }
     // oclif's own parse errors (bad flag, missing arg) are usage errors: exit 2, one line.
@@ -26,15 +58,15 @@ export abstract class BaseCommand extends Command {
           .join(' ')
           .replace(/\s+/g, ' ')
           .replace(/[.:]?$/, '.')
-        process.stderr.write(`keyless: ${line} See --help.\n`)
-        if (debug && error.stack) process.stderr.write(`${error.stack}\n`)
+        stderr.write(`keyless: ${line} See --help.\n`)
+        if (debug && error.stack) stderr.write(`${error.stack}\n`)
         this.exit(exit ?? 2)
       }
     }
     if (error instanceof Errors.ExitError) throw error
     if (!debug) {
       const message = error.message?.split('\n')[0] || String(error)
-      process.stderr.write(`keyless: ${message} (run with --debug for details)\n`)
+      stderr.write(`keyless: ${message} (run with --debug for details)\n`)
       this.exit(1)
     }
     return super.catch(error)

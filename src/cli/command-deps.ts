@@ -7,11 +7,13 @@ import {readFileSync} from 'node:fs'
 import {detectWsl} from '../ui/detect-wsl.js'
 import {openLineTerminal, type LineTerminal} from '../ui/line-terminal.js'
 import {openBrowser} from '../ui/open-browser.js'
-import {createClientFactory, type ClientFactory} from '../util/aws-clients.js'
+import {createClientFactory, networkBoundsFrom, type ClientFactory} from '../util/aws-clients.js'
 import {resolvePaths} from '../util/paths.js'
 
 /** Everything a command hands to domain code. Built once per command run by createAppDeps. */
 export interface AppDeps extends StoreDeps {
+  /** Where the command's data goes (process.stdout). */
+  stdout: Output
   clients: ClientFactory
   openBrowser: (url: string) => Promise<void>
   /** The terminal a PKCE redirect address can be pasted on (stdin, or /dev/tty), opened on demand. */
@@ -30,6 +32,8 @@ export interface AppDepsOptions {
   /** Print sign-in URLs without opening a browser. */
   noBrowser?: boolean
   flow?: LoginFlow
+  /** Where people-facing text goes instead of process.stderr (the agent's log). */
+  stderr?: Output
 }
 
 /**
@@ -57,11 +61,25 @@ export function lazyStore(open: () => Promise<SecretStore>, kindHint: string): S
   }
 }
 
-/** The real process: a snapshot of the environment, stderr, the real clock, the configured store. */
+/** The real process's stdout and stderr. */
+export function processStreams(): {stdout: Output; stderr: Output} {
+  return {
+    stdout: {write: (text) => void process.stdout.write(text), isTTY: Boolean(process.stdout.isTTY)},
+    stderr: {write: (text) => void process.stderr.write(text), isTTY: Boolean(process.stderr.isTTY)},
+  }
+}
+
+/** The real process: a snapshot of the environment, stdout and stderr, the real clock, the configured store. */
 export async function createAppDeps(options: AppDepsOptions = {}): Promise<AppDeps> {
   const env = {...process.env}
+  // On Node 20 the SDK prints a multi-line NodeVersionSupportWarning at the first call (`status`
+  // says it once instead). The SDK has only this documented switch, an environment variable: set
+  // here once per process, after the snapshot above, so children (`exec`) never inherit it.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
   const paths = resolvePaths(env)
-  const stderr: Output = {write: (text) => void process.stderr.write(text), isTTY: Boolean(process.stderr.isTTY)}
+  const streams = processStreams()
+  const stdout = streams.stdout
+  const stderr: Output = options.stderr ?? streams.stderr
   const store = lazyStore(async () => {
     const {openStore} = await import('../store/open-store.js')
     return openStore(env, paths)
@@ -72,10 +90,11 @@ export async function createAppDeps(options: AppDepsOptions = {}): Promise<AppDe
     now: () => Date.now(),
     sleep: realSleep,
     env,
+    stdout,
     stderr,
     paths,
     store,
-    clients: createClientFactory(),
+    clients: createClientFactory({bounds: networkBoundsFrom(env)}),
     openBrowser: (url: string) => openBrowser(url, {env, wsl: isWsl()}),
     openTerminal: () => openLineTerminal({stdin: process.stdin, stderr: process.stderr}),
     isWsl,

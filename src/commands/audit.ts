@@ -6,7 +6,6 @@ import {restoreKeys, type RestoreResult} from '../audit/restore-keys.js'
 import {runAudit} from '../audit/run-audit.js'
 import type {AuditReport} from '../audit/audit-types.js'
 import {BaseCommand} from '../cli/base-command.js'
-import {createAppDeps} from '../cli/command-deps.js'
 import {KeylessError} from '../errors.js'
 import {keylessCommand} from '../sync/keyless-command.js'
 
@@ -42,7 +41,7 @@ Exit status: 0 when no long-lived key was found, 1 when one was (for onboarding 
 
   async run(): Promise<AuditReport | FixResult | RestoreResult> {
     const {flags} = await this.parse(Audit)
-    const deps = await createAppDeps({noLogin: true})
+    const deps = await this.deps({noLogin: true})
     const profiles = flags.profile ?? []
     if (flags.restore) {
       const result = await restoreKeys({profiles, append: flags.append}, deps)
@@ -63,7 +62,7 @@ Exit status: 0 when no long-lived key was found, 1 when one was (for onboarding 
       return result
     }
     const report = await runAudit({check: flags.check}, deps)
-    const color = Boolean(process.stdout.isTTY) && !deps.env.NO_COLOR
+    const color = Boolean(deps.stdout.isTTY) && !deps.env.NO_COLOR
     this.log(formatAuditReport(report, deps.now(), color))
     if (report.summary.longLived > 0) {
       // A deliberate status, not an error: print the data first (oclif prints --json only on return).

@@ -1,7 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
 import {flowFlag, flowOf, noLoginFlag} from '../cli/shared-flags.js'
-import {createAppDeps} from '../cli/command-deps.js'
 import {openConsole, type ConsoleResult} from '../console/open-console.js'
 
 export default class Console extends BaseCommand {
@@ -34,11 +33,11 @@ The console session lasts --duration for Identity Center roles; for role chains 
 
   async run(): Promise<ConsoleResult> {
     const {args, flags} = await this.parse(Console)
-    const deps = await createAppDeps({noLogin: flags['no-login'], flow: flowOf(flags.flow)})
+    const deps = await this.deps({noLogin: flags['no-login'], flow: flowOf(flags.flow)})
     return openConsole(
       {profile: args.profile, print: flags.print, region: flags.region, destination: flags.destination, durationSeconds: flags.duration, yes: flags.yes},
       // With --json the URL is in the JSON result, not on a line of its own.
-      {...deps, fetch, stdout: {write: (text) => void (this.jsonEnabled() || process.stdout.write(text)), isTTY: Boolean(process.stdout.isTTY)}},
+      {...deps, fetch, stdout: {write: (text) => void (this.jsonEnabled() || deps.stdout.write(text)), isTTY: deps.stdout.isTTY}},
     )
   }
 }

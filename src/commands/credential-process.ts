@@ -1,7 +1,6 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
 import {flowFlag, flowOf, noLoginFlag} from '../cli/shared-flags.js'
-import {createAppDeps} from '../cli/command-deps.js'
 import {toProcessJson} from '../credentials/credential-types.js'
 import {profileCredentials} from '../credentials/profile-credentials.js'
 
@@ -28,7 +27,7 @@ Use it from ~/.aws/config:
 
   async run(): Promise<void> {
     const {flags} = await this.parse(CredentialProcess)
-    const deps = await createAppDeps({noLogin: flags['no-login'], flow: flowOf(flags.flow)})
+    const deps = await this.deps({noLogin: flags['no-login'], flow: flowOf(flags.flow)})
     // Since this process started (the fast path may have waited for another fetch first): a failure
     // recorded by that fetch is shared, not retried.
     const {credentials} = await profileCredentials(flags.profile, {...deps, startedAt: Math.floor(performance.timeOrigin)})

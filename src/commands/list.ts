@@ -1,7 +1,6 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
 import {flowFlag, flowOf, noLoginFlag} from '../cli/shared-flags.js'
-import {createAppDeps} from '../cli/command-deps.js'
 import {colorEnabled, formatGuardBadge} from '../guard/guard-style.js'
 import {discoveryPortalClient} from '../portal/discovery-client.js'
 import {listPairs, type ListPairsResult} from '../list/list-pairs.js'
@@ -28,10 +27,10 @@ export default class List extends BaseCommand {
 
   async run(): Promise<ListPairsResult> {
     const {flags} = await this.parse(List)
-    const deps = await createAppDeps({noLogin: flags['no-login'], flow: flowOf(flags.flow)})
-    const result = await listPairs({session: flags.session, refresh: flags.refresh}, {...deps, portal: discoveryPortalClient})
+    const deps = await this.deps({noLogin: flags['no-login'], flow: flowOf(flags.flow)})
+    const result = await listPairs({session: flags.session, refresh: flags.refresh}, {...deps, portal: discoveryPortalClient(deps.clients)})
     if (!this.jsonEnabled()) {
-      const color = colorEnabled(process.stdout, deps.env)
+      const color = colorEnabled(deps.stdout, deps.env)
       this.log(
         renderTable(
           [

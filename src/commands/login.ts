@@ -1,6 +1,5 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
-import {createAppDeps} from '../cli/command-deps.js'
 import {flowFlag, flowOf} from '../cli/shared-flags.js'
 import {loginSession, type LoginResult} from '../sso/login-session.js'
 
@@ -32,7 +31,7 @@ The sign-in URL and code are shown on stderr; the browser opens through $BROWSER
   async run(): Promise<LoginResult> {
     const {flags} = await this.parse(Login)
     const flow = flowOf(flags.flow)
-    const deps = await createAppDeps({noBrowser: flags['no-browser'], flow})
+    const deps = await this.deps({noBrowser: flags['no-browser'], flow})
     return loginSession({session: flags.session, flow, noBrowser: flags['no-browser'], force: flags.force}, deps)
   }
 }

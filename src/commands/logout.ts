@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
-import {createAppDeps} from '../cli/command-deps.js'
+import {forgetAgentSessions} from '../agent/forget-agent-sessions.js'
 import {logoutSession, type SessionLogout} from '../sso/logout-session.js'
 
 export default class Logout extends BaseCommand {
@@ -22,7 +22,11 @@ export default class Logout extends BaseCommand {
 
   async run(): Promise<{sessions: SessionLogout[]}> {
     const {flags} = await this.parse(Logout)
-    const deps = await createAppDeps({noLogin: true})
-    return {sessions: await logoutSession({session: flags.session, all: flags.all}, deps)}
+    const deps = await this.deps({noLogin: true})
+    const sessions = await logoutSession({session: flags.session, all: flags.all}, deps)
+    // A running agent drops those sessions' credentials from memory now, not at their expiry.
+    const dropped = await forgetAgentSessions(sessions.map((s) => s.session), deps).catch(() => undefined)
+    if (dropped !== undefined) this.logToStderr(`The keyless agent forgot ${dropped} profile${dropped === 1 ? '' : 's'} of ${sessions.map((s) => s.session).join(', ')}.`)
+    return {sessions}
   }
 }

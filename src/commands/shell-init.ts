@@ -1,4 +1,4 @@
-import {Args} from '@oclif/core'
+import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
 import {keylessCommand} from '../sync/keyless-command.js'
 import {shellInitScript} from '../switch/shell-init-script.js'
@@ -11,18 +11,27 @@ export default class ShellInit extends BaseCommand {
 Add it to your shell's start-up file:
   bash  ~/.bashrc                    eval "$(keyless shell-init bash)"
   zsh   ~/.zshrc                     eval "$(keyless shell-init zsh)"
-  fish  ~/.config/fish/config.fish   keyless shell-init fish | source`
+  fish  ~/.config/fish/config.fish   keyless shell-init fish | source
 
-  static override examples = ['eval "$(<%= config.bin %> <%= command.id %> zsh)"', 'eval "$(<%= config.bin %> <%= command.id %> bash)"', '<%= config.bin %> <%= command.id %> fish | source']
+With --agent (or KEYLESS_AGENT=1), switch instead sets AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_AUTHORIZATION_TOKEN (the keyless agent, started when needed), KEYLESS_PROFILE and the region, and removes AWS_PROFILE.`
+
+  static override examples = ['eval "$(<%= config.bin %> <%= command.id %> zsh)"', 'eval "$(<%= config.bin %> <%= command.id %> bash --agent)"', 'eval "$(<%= config.bin %> <%= command.id %> bash)"', '<%= config.bin %> <%= command.id %> fish | source']
 
   static override args = {
     shell: Args.string({description: 'the shell', required: true, options: [...switchShells]}),
   }
 
+  static override flags = {
+    agent: Flags.boolean({
+      description: 'switch points the shell at the keyless agent (AWS_CONTAINER_CREDENTIALS_FULL_URI + token) instead of setting AWS_PROFILE',
+      env: 'KEYLESS_AGENT',
+    }),
+  }
+
   async run(): Promise<void> {
-    const {args} = await this.parse(ShellInit)
+    const {args, flags} = await this.parse(ShellInit)
     const command = keylessCommand({env: process.env, script: process.argv[1], node: process.execPath})
     const commands = this.config.commands.filter((c) => !c.hidden).map((c) => c.id)
-    process.stdout.write(shellInitScript(args.shell as SwitchShell, command, commands))
+    this.streams().stdout.write(shellInitScript(args.shell as SwitchShell, command, commands, {agent: flags.agent}))
   }
 }

@@ -1,5 +1,4 @@
 import {BaseCommand} from '../cli/base-command.js'
-import {createAppDeps} from '../cli/command-deps.js'
 import {colorEnabled} from '../guard/guard-style.js'
 import {sessionStatus, type StatusResult} from '../status/session-status.js'
 import {formatStatus} from '../status/format-status.js'
@@ -14,9 +13,9 @@ export default class Status extends BaseCommand {
 
   async run(): Promise<StatusResult> {
     await this.parse(Status)
-    const deps = await createAppDeps({noLogin: true})
+    const deps = await this.deps({noLogin: true})
     const result = await sessionStatus({nodeVersion: process.version}, deps)
-    this.log(formatStatus(result, {color: colorEnabled(process.stdout, deps.env)}))
+    this.log(formatStatus(result, {color: colorEnabled(deps.stdout, deps.env)}))
     if (result.node.note) this.logToStderr(`note: ${result.node.note}`)
     return result
   }

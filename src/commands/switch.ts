@@ -1,8 +1,9 @@
 import {writeFile} from 'node:fs/promises'
 import {Args, Flags} from '@oclif/core'
+import {agentEndpoint} from '../agent/agent-env.js'
+import {spawnAgent} from '../agent/spawn-agent.js'
 import {BaseCommand} from '../cli/base-command.js'
 import {flowFlag, flowOf, noLoginFlag} from '../cli/shared-flags.js'
-import {createAppDeps} from '../cli/command-deps.js'
 import {discoveryPortalClient} from '../portal/discovery-client.js'
 import {isSwitchShell} from '../switch/shell-exports.js'
 import {openSubshell} from '../switch/open-subshell.js'
@@ -39,18 +40,20 @@ With the shell function (\`eval "$(keyless shell-init zsh)"\`, see shell-init), 
 
   async run(): Promise<SwitchResult> {
     const {argv, flags} = await this.parse(Switch)
-    const deps = await createAppDeps({noLogin: flags['no-login'], flow: flowOf(flags.flow)})
+    const deps = await this.deps({noLogin: flags['no-login'], flow: flowOf(flags.flow)})
     const file = deps.env.KEYLESS_SHELL_EXPORT_FILE
-    const shell = isSwitchShell(deps.env.KEYLESS_SHELL) && file ? {shell: deps.env.KEYLESS_SHELL, exportFile: file} : undefined
+    const shell = isSwitchShell(deps.env.KEYLESS_SHELL) && file ? {shell: deps.env.KEYLESS_SHELL, exportFile: file, agent: deps.env.KEYLESS_SHELL_AGENT === '1'} : undefined
+    const noLogin = flags['no-login'] || deps.env.KEYLESS_NO_LOGIN === '1' || deps.env.KEYLESS_NO_LOGIN === 'true'
     const result = await switchProfile(
       {query: (argv as string[]).join(' ') || undefined, print: flags.print, yes: flags.yes, refresh: flags.refresh, shell},
       {
         ...deps,
-        portal: discoveryPortalClient,
-        stdout: {write: (text) => void process.stdout.write(text), isTTY: Boolean(process.stdout.isTTY)},
+        portal: discoveryPortalClient(deps.clients),
         pick: async (options) => (await import('../ui/picker.js')).pick({...options, input: process.stdin, output: process.stderr, pageSize: Math.max(5, Math.min(15, (process.stderr.rows ?? 24) - 6))}),
         writeExports: (path, text) => writeFile(path, text, {mode: 0o600}),
         subshell: (profile, environment) => openSubshell(profile, environment, {...deps, signals: process}),
+        agentEndpoint: (name, guarded) =>
+          agentEndpoint(name, guarded, {...deps, spawnAgent: () => spawnAgent({node: process.execPath, script: process.argv[1], env: deps.env, noLogin})}),
       },
     )
     if (result.action === 'subshell' && result.exitCode !== 0) this.exit(result.exitCode)

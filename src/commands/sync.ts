@@ -1,7 +1,6 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
 import {flowFlag, flowOf, noLoginFlag} from '../cli/shared-flags.js'
-import {createAppDeps} from '../cli/command-deps.js'
 import {discoveryPortalClient} from '../portal/discovery-client.js'
 import {keylessCommand} from '../sync/keyless-command.js'
 import {syncProfiles, type SyncResult} from '../sync/sync-profiles.js'
@@ -34,10 +33,10 @@ Every byte outside the managed blocks is kept. The file is replaced atomically, 
 
   async run(): Promise<SyncResult> {
     const {flags} = await this.parse(Sync)
-    const deps = await createAppDeps({noLogin: flags['no-login'], flow: flowOf(flags.flow)})
+    const deps = await this.deps({noLogin: flags['no-login'], flow: flowOf(flags.flow)})
     const command = keylessCommand({env: deps.env, script: process.argv[1], node: process.execPath})
     const input = {session: flags.session, template: flags.template, region: flags.region, dryRun: flags['dry-run'], refresh: flags.refresh, keylessCommand: command}
-    const result = await syncProfiles(input, {...deps, portal: discoveryPortalClient})
+    const result = await syncProfiles(input, {...deps, portal: discoveryPortalClient(deps.clients)})
     for (const s of result.skipped) {
       if (s.next !== undefined) this.logToStderr(`keyless: warning: not writing a profile for ${s.session} ${s.accountId} ${s.roleName}: ${s.reason}. ${s.next}`)
       else this.logToStderr(`keyless: warning: not writing profile "${s.profile}" (${s.session} ${s.accountId} ${s.roleName}): ${s.reason}; it is left as it is. Rename that profile or use --template.`)

@@ -9,6 +9,8 @@
  * not asked to change is preserved exactly (comments, blank lines, odd spacing, CRLF, a missing
  * final newline).
  */
+import {splitLines} from '../util/split-lines.js'
+
 
 export type IniSectionKind = 'profile' | 'default' | 'sso-session' | 'services' | 'other'
 
@@ -69,25 +71,6 @@ export function classifyHeader(header: string): {kind: IniSectionKind; name: str
     if (prefix === 'profile' || prefix === 'sso-session' || prefix === 'services') return {kind: prefix, name}
   }
   return {kind: 'other', name: header}
-}
-
-function splitLines(text: string): {lines: string[]; terminators: string[]} {
-  const lines: string[] = []
-  const terminators: string[] = []
-  let pos = 0
-  while (pos < text.length) {
-    const nl = text.indexOf('\n', pos)
-    if (nl === -1) {
-      lines.push(text.slice(pos))
-      terminators.push('')
-      break
-    }
-    const crlf = nl > pos && text[nl - 1] === '\r'
-    lines.push(text.slice(pos, crlf ? nl - 1 : nl))
-    terminators.push(crlf ? '\r\n' : '\n')
-    pos = nl + 1
-  }
-  return {lines, terminators}
 }
 
 export function detectEol(text: string): '\n' | '\r\n' {

@@ -1,7 +1,7 @@
 import {readFile} from 'node:fs/promises'
-import {loadSharedConfigFiles, loadSsoSessionData} from '@smithy/shared-ini-file-loader'
 import {KeylessError, UsageError} from '../errors.js'
 import type {Paths} from '../util/paths.js'
+import {buildAwsConfig} from './build-aws-config.js'
 import {parseIniDocument, type IniDocument} from './ini-document.js'
 import {quote} from './validate.js'
 
@@ -48,8 +48,9 @@ export function assertWellFormed(path: string, text: string, doc: IniDocument = 
 }
 
 /**
- * Loads `configFile` and `credentialsFile` with the AWS SDK's own loader (so keyless sees exactly
- * what the SDKs see). Missing files are empty; a malformed file is a UsageError naming file and line.
+ * Loads `configFile` and `credentialsFile` as the AWS SDKs see them (the one builder,
+ * build-aws-config.ts; the hot path reads the same files synchronously through it). Missing files
+ * are empty; a malformed file is a UsageError naming file and line.
  */
 export async function loadAwsConfig(paths: Pick<Paths, 'configFile' | 'credentialsFile'>): Promise<AwsConfig> {
   const [configText, credentialsText] = await Promise.all([
@@ -57,34 +58,6 @@ export async function loadAwsConfig(paths: Pick<Paths, 'configFile' | 'credentia
     readTextFile(paths.credentialsFile),
   ])
   const configDoc = configText === undefined ? undefined : assertWellFormed(paths.configFile, configText)
-  if (credentialsText !== undefined) assertWellFormed(paths.credentialsFile, credentialsText)
-
-  const {configFile, credentialsFile} = await loadSharedConfigFiles({
-    filepath: paths.credentialsFile,
-    configFilepath: paths.configFile,
-    ignoreCache: true,
-  })
-  // Reuses the file read that ignoreCache just refreshed.
-  const ssoSessions = await loadSsoSessionData({configFilepath: paths.configFile})
-
-  // The SDK keys profiles by bare name next to `sso-session.NAME` / `services.NAME`; the document
-  // says which names are profiles (also the empty ones, which the SDK drops).
-  const profiles: Record<string, Record<string, string>> = {}
-  for (const section of configDoc?.sections ?? []) {
-    if (section.kind === 'profile' || section.kind === 'default') {
-      profiles[section.name] = {...(Object.hasOwn(configFile, section.name) ? configFile[section.name] : {})} as Record<string, string>
-    }
-  }
-  const credentials: Record<string, Record<string, string>> = {}
-  for (const [name, values] of Object.entries(credentialsFile)) credentials[name] = {...values} as Record<string, string>
-  const sessions: Record<string, Record<string, string>> = {}
-  for (const [name, values] of Object.entries(ssoSessions)) sessions[name] = {...values} as Record<string, string>
-
-  return {
-    profiles,
-    ssoSessions: sessions,
-    credentials,
-    configFile: paths.configFile,
-    credentialsFile: paths.credentialsFile,
-  }
+  const credentialsDoc = credentialsText === undefined ? undefined : assertWellFormed(paths.credentialsFile, credentialsText)
+  return buildAwsConfig(configDoc, credentialsDoc, paths)
 }

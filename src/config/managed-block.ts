@@ -1,4 +1,5 @@
 import {UsageError} from '../errors.js'
+import {splitLines} from '../util/split-lines.js'
 import {appendLines, parseIniDocument, type IniDocument} from './ini-document.js'
 
 /**
@@ -76,7 +77,7 @@ export function readManagedBlock(text: string, session: string): {body: string; 
 export function replaceManagedBlock(text: string, session: string, body: string | undefined): string {
   const doc = parseIniDocument(text)
   const block = listManagedBlocks(text, doc).find((b) => b.session === session)
-  const bodyLines = body === undefined ? [] : splitBody(body)
+  const bodyLines = body === undefined ? [] : splitLines(body).lines
   if (bodyLines.some((l) => beginPattern.test(l) || endPattern.test(l))) {
     throw new TypeError('replaceManagedBlock: the body must not contain managed-block markers')
   }
@@ -105,12 +106,6 @@ export function replaceManagedBlock(text: string, session: string, body: string 
   // A block that was the end of a file without a final newline leaves the file without one.
   if (end === lines.length && terminators.at(-1) === '') out = out.replace(/\r?\n$/, '')
   return out
-}
-
-function splitBody(body: string): string[] {
-  const lines = body.split(/\r?\n/)
-  if (lines.at(-1) === '') lines.pop()
-  return lines
 }
 
 function profileSectionsByBlock(text: string): {managed: Map<string, string>; handWritten: Set<string>} {

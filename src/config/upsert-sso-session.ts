@@ -4,7 +4,7 @@ import {withConfigLock} from './config-lock.js'
 import {findSections, isStorableValue, upsertSection} from './ini-document.js'
 import {assertWellFormed, readTextFile} from './load-aws-config.js'
 import {quote, validateRegion, validateScopes, validateSessionName, validateStartUrl} from './validate.js'
-import {writeFileAtomic} from './write-file-atomic.js'
+import {writeFileAtomic} from '../util/write-file-atomic.js'
 
 export interface SsoSessionInput {
   name: string

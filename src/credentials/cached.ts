@@ -1,14 +1,13 @@
 import {KeylessError} from '../errors.js'
 import type {FailureRecord} from '../lock/failure-record.js'
+import {lockName} from '../lock/lock-name.js'
+import type {LockRunner} from '../lock/with-lock.js'
 import type {SecretStore} from '../store/secret-store.js'
 import type {AwsCredentials} from './credential-types.js'
 import {hasTimeLeft, parseStoredCredentials, reuseWindowMs, serializeCredentials} from './stored-credentials.js'
 
 /** Produces credentials; providers compose (a cached provider wraps an SSO or AssumeRole provider). */
 export type CredentialProvider = () => Promise<AwsCredentials>
-
-/** Runs `fn` while holding the cross-process lock `name`. */
-export type LockRunner = <T>(name: string, fn: () => Promise<T>) => Promise<T>
 
 export interface CacheOptions {
   store: SecretStore
@@ -47,7 +46,7 @@ export function cached(provider: CredentialProvider, options: CacheOptions): Cre
     const hit = parseStoredCredentials(seen)
     if (hit && hasTimeLeft(hit, now(), windowMs)) return hit
     const since = Math.min(options.since ?? Number.POSITIVE_INFINITY, now())
-    return lock(lockName(key), async () => {
+    return lock(lockName('credentials', key), async () => {
       const current = await store.get(key)
       const again = parseStoredCredentials(current)
       // Fresh by the window; or written by another process while we waited (short-lived roles
@@ -76,10 +75,4 @@ export function cached(provider: CredentialProvider, options: CacheOptions): Cre
       return fresh
     })
   }
-}
-
-/** A file-name-safe, injective lock name for a store key. */
-export function lockName(key: string): string {
-  const encoded = encodeURIComponent(key).replace(/[!'()*~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
-  return `credentials-${encoded}`
 }

@@ -1,7 +1,7 @@
 import type {StoreDeps} from '../deps.js'
 import type {TokenProvider} from '../sso/session-types.js'
 import type {ClientFactory} from '../util/aws-clients.js'
-import type {LockRunner} from './cached.js'
+import type {LockRunner} from '../lock/with-lock.js'
 
 /** What the credential providers need: clock, store, paths, stderr, the AWS clients and portal tokens. */
 export interface CredentialDeps extends StoreDeps {

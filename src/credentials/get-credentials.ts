@@ -1,35 +1,40 @@
 import type {ResolvedProfile} from '../config/profile-types.js'
 import {UsageError} from '../errors.js'
 import {failureRecord} from '../lock/failure-record.js'
-import {withLock} from '../lock/with-lock.js'
+import {lockName} from '../lock/lock-name.js'
+import {withLock, type LockRunner} from '../lock/with-lock.js'
+import {SIGN_IN_LOCK_TIMEOUT_MS} from '../sso/token-provider.js'
+import {callBudgetMs} from '../util/aws-clients.js'
 import {assumeRoleProvider} from './assume-role-provider.js'
-import {cached, lockName, type CredentialProvider, type LockRunner} from './cached.js'
+import {cached, type CredentialProvider} from './cached.js'
 import type {CredentialDeps} from './credential-deps.js'
 import {credentialKey} from './credential-key.js'
 import {credentialSpec, maxChainDepth} from './credential-spec.js'
 import type {AwsCredentials} from './credential-types.js'
 import {ssoRoleProvider} from './sso-role-provider.js'
 
-/** Waiting callers may sit behind a browser login; the device code lives 10 minutes at most. */
-const lockTimeoutMs = 15 * 60 * 1000
 
 /**
  * The credentials of a profile: an SSO role (GetRoleCredentials) or a role chain (AssumeRole per
  * hop, down to an SSO role or static keys), each hop cached in the secret store and fetched at
  * most once at a time across processes.
  */
-export async function getCredentials(profile: ResolvedProfile, deps: CredentialDeps): Promise<AwsCredentials> {
+export async function getCredentials(profile: ResolvedProfile, deps: CredentialDeps, options: {windowMs?: number} = {}): Promise<AwsCredentials> {
   if (profile.kind === 'static') {
     throw new UsageError(
       `Profile "${profile.name}" holds long-lived access keys; keyless serves SSO roles and role chains.`,
       'Use it as the source_profile of a role, or move to an SSO profile (`keyless audit` helps).',
     )
   }
-  return credentialProvider(profile, deps)()
+  return credentialProvider(profile, deps, 0, options.windowMs)()
 }
 
-/** The composed provider for a profile (exported for the exec credential server and tests). */
-export function credentialProvider(profile: ResolvedProfile, deps: CredentialDeps, depth = 0): CredentialProvider {
+/**
+ * The composed provider for a profile (exported for the exec credential server and tests).
+ * `windowMs` replaces the 15-minute reuse window of the profile's own hop (the agent's refresh
+ * ahead asks for anything newer than what it holds); the hops below keep theirs.
+ */
+export function credentialProvider(profile: ResolvedProfile, deps: CredentialDeps, depth = 0, windowMs?: number): CredentialProvider {
   if (depth > maxChainDepth) {
     throw new UsageError(`Profile "${profile.name}": the source_profile chain is deeper than ${maxChainDepth} hops.`, 'Check source_profile for a cycle.')
   }
@@ -41,21 +46,47 @@ export function credentialProvider(profile: ResolvedProfile, deps: CredentialDep
   if (profile.settings.mfa_serial) {
     throw new UsageError(`Profile "${profile.name}" sets mfa_serial; keyless does not support MFA-protected roles.`, 'Remove mfa_serial or use the AWS CLI for this profile.')
   }
-  const lock: LockRunner = deps.lock ?? ((name, fn) => withLock(name, fn, {dir: deps.paths.lockDir, timeoutMs: lockTimeoutMs}))
+  const lock: LockRunner = deps.lock ?? ((name, fn) => withLock(name, fn, {dir: deps.paths.lockDir, ...credentialLockTimes(profile, deps)}))
   const key = credentialKey(credentialSpec(profile, deps.env)) as string
   const options = {
     store: deps.store,
     key,
     now: deps.now,
     lock,
+    windowMs,
     warn: (message: string) => deps.stderr.write(`keyless: ${message}\n`),
-    failures: failureRecord(deps.paths.lockDir, lockName(key)),
+    failures: failureRecord(deps.paths.lockDir, lockName('credentials', key)),
     ...(deps.startedAt === undefined ? {} : {since: deps.startedAt}),
   }
   if (profile.kind === 'sso') return cached(ssoRoleProvider(profile, deps), options)
   const region = profile.region ?? regionOf(profile.source) ?? 'us-east-1'
   const source = credentialProvider(profile.source, deps, depth + 1)
   return cached(assumeRoleProvider({profile, source, region}, deps), options)
+}
+
+/**
+ * How long the holder of a credential lock can take, and how long a waiter waits. The rule: a
+ * waiter waits as long as the holder could take, and no longer. A holder that may sign in (in a
+ * browser) can take SIGN_IN_LOCK_TIMEOUT_MS; one that cannot only makes bounded network calls —
+ * per SSO hop a refresh, GetRoleCredentials, and after a 401 a second refresh and
+ * GetRoleCredentials (4 calls); per role-chain hop one AssumeRole — each at most one call budget
+ * (connect and request timeouts times attempts, plus backoff). The holder records its bound in the
+ * lock; a waiter's own timeout (the sign-in bound plus the calls) is the fallback for an old holder.
+ */
+function credentialLockTimes(profile: ResolvedProfile, deps: CredentialDeps): {timeoutMs: number; holdMs: number} {
+  const calls = countCalls(profile)
+  const networkMs = calls.total * (deps.clients.callBudgetMs ?? callBudgetMs())
+  const signIn = calls.sso > 0 && deps.tokens.mayLogIn !== false ? SIGN_IN_LOCK_TIMEOUT_MS : 0
+  return {timeoutMs: SIGN_IN_LOCK_TIMEOUT_MS + networkMs, holdMs: signIn + networkMs}
+}
+
+function countCalls(profile: ResolvedProfile): {total: number; sso: number} {
+  if (profile.kind === 'sso') return {total: 4, sso: 1}
+  if (profile.kind === 'chain') {
+    const inner = countCalls(profile.source)
+    return {total: inner.total + 1, sso: inner.sso}
+  }
+  return {total: 0, sso: 0}
 }
 
 function regionOf(profile: ResolvedProfile): string | undefined {

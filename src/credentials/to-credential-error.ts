@@ -1,4 +1,5 @@
-import {AccessDeniedError, ExitCode, KeylessError} from '../errors.js'
+import {AccessDeniedError, KeylessError} from '../errors.js'
+import {classifyAwsError, networkFailure} from '../util/classify-aws-error.js'
 
 /** What was being done, for the one line a person reads. */
 export interface CredentialErrorContext {
@@ -10,27 +11,15 @@ export interface CredentialErrorContext {
   deniedHint: string
 }
 
-interface SdkError {
-  name?: string
-  message?: string
-  code?: string
-  $metadata?: {httpStatusCode?: number; attempts?: number}
-}
-
-const networkCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH'])
-const deniedNames = new Set(['ForbiddenException', 'AccessDenied', 'AccessDeniedException', 'ResourceNotFoundException'])
-const throttleNames = new Set(['TooManyRequestsException', 'ThrottlingException', 'Throttling', 'RequestThrottled', 'SlowDown'])
-
 /** The service said the caller may not do this (after the SDK's own retries). */
 export function isDenied(error: unknown): boolean {
-  const e = error as SdkError
-  return deniedNames.has(e?.name ?? '') || e?.$metadata?.httpStatusCode === 403
+  const facts = classifyAwsError(error)
+  return facts.kind === 'denied' || facts.name === 'ResourceNotFoundException'
 }
 
 /** The portal rejected the bearer token. */
 export function isUnauthorized(error: unknown): boolean {
-  const e = error as SdkError
-  return e?.name === 'UnauthorizedException' || e?.$metadata?.httpStatusCode === 401
+  return classifyAwsError(error).kind === 'unauthorized'
 }
 
 /**
@@ -39,30 +28,13 @@ export function isUnauthorized(error: unknown): boolean {
  */
 export function toCredentialError(error: unknown, context: CredentialErrorContext): Error {
   if (error instanceof KeylessError) return error
-  const e = (error ?? {}) as SdkError
-  const name = e.name && e.name !== 'Error' ? e.name : (e.code ?? 'Error')
-  const detail = (e.message ?? '').split('\n')[0]
-  const status = e.$metadata?.httpStatusCode
-  const attempts = e.$metadata?.attempts
-  const tries = attempts && attempts > 1 ? ` after ${attempts} attempts` : ''
+  const facts = classifyAwsError(error)
+  const {name, detail} = facts
   if (isDenied(error)) {
     return new AccessDeniedError(`${context.service} denied ${context.target}: ${name}${detail ? ` (${detail})` : ''}.`, context.deniedHint)
   }
-  if (networkCodes.has(e.code ?? '') || name === 'TimeoutError') {
-    return new KeylessError(`Cannot reach ${context.service} for ${context.target} (${e.code ?? name})${tries}.`, {
-      code: 'Network',
-      exit: ExitCode.network,
-      hint: 'Check the network (or the AWS_ENDPOINT_URL_* variables) and try again.',
-      cause: error,
-    })
-  }
-  if (throttleNames.has(name) || status === 429 || (status !== undefined && status >= 500)) {
-    return new KeylessError(`${context.service} kept failing for ${context.target}: ${name}${status ? ` (HTTP ${status})` : ''}${tries}.`, {
-      code: 'Unavailable',
-      exit: ExitCode.network,
-      hint: 'The service is throttling or unavailable; try again in a minute.',
-      cause: error,
-    })
-  }
-  return new KeylessError(`${context.service} failed for ${context.target}: ${name}${detail ? ` (${detail})` : ''}.`, {cause: error})
+  return (
+    networkFailure(error, context.service, context.target, facts) ??
+    new KeylessError(`${context.service} failed for ${context.target}: ${name}${detail ? ` (${detail})` : ''}.`, {cause: error})
+  )
 }

@@ -1,11 +1,6 @@
 import type {AwsCredentials} from '../credentials/credential-types.js'
+import {staleVariables, type CredentialEndpoint} from '../credentials/credential-variables.js'
 import {withoutKeylessSecrets} from '../util/keyless-secrets.js'
-
-/** A local credential endpoint (exec --server). */
-export interface CredentialEndpoint {
-  url: string
-  token: string
-}
 
 export interface ExecEnvInput {
   /** The environment keyless was started with, snapshotted before the AWS SDK could change it. */
@@ -19,29 +14,6 @@ export interface ExecEnvInput {
   /** …a local endpoint the child's SDK fetches them from (exec --server). */
   endpoint?: CredentialEndpoint
 }
-
-/** Variables that would make the child's SDK pick a different identity than the one we give it. */
-export const staleVariables = [
-  'AWS_PROFILE',
-  'AWS_DEFAULT_PROFILE',
-  'AWS_ACCESS_KEY_ID',
-  'AWS_SECRET_ACCESS_KEY',
-  'AWS_SESSION_TOKEN',
-  'AWS_SECURITY_TOKEN',
-  'AWS_CREDENTIAL_EXPIRATION',
-  'AWS_SESSION_EXPIRATION',
-  'AWS_ACCESS_KEY',
-  'AWS_SECRET_KEY',
-  'AWS_CONTAINER_CREDENTIALS_FULL_URI',
-  'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
-  'AWS_CONTAINER_AUTHORIZATION_TOKEN',
-  'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE',
-  'AWS_WEB_IDENTITY_TOKEN_FILE',
-  'AWS_ROLE_ARN',
-  'AWS_ROLE_SESSION_NAME',
-  'KEYLESS_PROFILE',
-  'KEYLESS_ENVIRONMENT',
-] as const
 
 /**
  * The child's environment: the base without any other identity and without keyless's own secrets

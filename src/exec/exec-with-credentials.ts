@@ -7,6 +7,7 @@ import type {ConfirmGuardedDeps} from '../guard/confirm-guarded.js'
 import {guardProfile} from '../guard/guard-profile.js'
 import {accountIdOf} from '../guard/guard-policy.js'
 import {accountFacts} from '../portal/account-facts.js'
+import type {CredentialEndpoint} from '../credentials/credential-variables.js'
 import {buildExecEnv} from './build-exec-env.js'
 import {runChild, type SignalSource} from './run-child.js'
 import {startCredentialServer} from './start-credential-server.js'
@@ -16,8 +17,10 @@ export interface ExecInput {
   /** The command; undefined runs $SHELL. */
   command?: string
   args: string[]
-  /** Serve credentials from a local endpoint instead of fixed keys. */
+  /** Serve credentials from a local endpoint instead of fixed keys (the running agent's, else a private one). */
   server: boolean
+  /** Serve them from the keyless agent, starting it when it is not running. */
+  agent?: boolean
   /** Allow running inside another `keyless exec`. */
   force: boolean
   /** Pre-answered confirmation (guarded profiles). */
@@ -32,6 +35,11 @@ export interface ExecDeps extends CredentialDeps, Omit<ConfirmGuardedDeps, 'env'
    * (same foreground process group), and a second copy makes e.g. terraform abort at once.
    */
   forwardInterrupt: boolean
+  /**
+   * The keyless agent's endpoint for a profile (`guarded`: already confirmed here): started when
+   * `start`, else undefined when no agent runs.
+   */
+  agentEndpoint?: (profileName: string, guarded: boolean, start: boolean) => Promise<CredentialEndpoint | undefined>
 }
 
 /**
@@ -41,7 +49,9 @@ export interface ExecDeps extends CredentialDeps, Omit<ConfirmGuardedDeps, 'env'
  */
 export async function execWithCredentials(input: ExecInput, deps: ExecDeps): Promise<number> {
   const outer = deps.env.KEYLESS_PROFILE
-  if (outer && !input.force) {
+  // A shell that `switch` pointed at the agent has KEYLESS_PROFILE too, but is no exec: nothing hides.
+  const agentShell = deps.env.AWS_CONTAINER_CREDENTIALS_FULL_URI?.includes('/v1/credentials/') === true
+  if (outer && !input.force && !agentShell) {
     throw new UsageError(
       `Already inside \`keyless exec\` for profile "${outer}" (KEYLESS_PROFILE is set); nesting would hide which credentials are in use.`,
       'Exit that shell first, or pass --force to replace them.',
@@ -62,13 +72,15 @@ export async function execWithCredentials(input: ExecInput, deps: ExecDeps): Pro
     : {forward: ['SIGTERM', 'SIGHUP'] as NodeJS.Signals[], survive: ['SIGINT', 'SIGQUIT'] as NodeJS.Signals[]}
   const base = {base: deps.env, profileName: profile.name, region: profile.region, environment: guard.environment}
 
-  if (!input.server) {
+  if (!input.server && !input.agent) {
     const credentials = await getCredentials(profile, deps)
     return runChild({command, args, env: buildExecEnv({...base, credentials}), ...signals}, deps.signals)
   }
 
   // Fetch once first, so a login or an access error shows before the command starts.
   await getCredentials(profile, deps)
+  const viaAgent = await deps.agentEndpoint?.(profile.name, guard.guarded, input.agent === true)
+  if (viaAgent) return runChild({command, args, env: buildExecEnv({...base, endpoint: viaAgent}), ...signals}, deps.signals)
   const server = await startCredentialServer(credentialProvider(profile, deps), {
     warn: (message) => deps.stderr.write(`keyless: ${message}\n`),
   })

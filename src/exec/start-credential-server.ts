@@ -1,9 +1,6 @@
-import {randomBytes, timingSafeEqual} from 'node:crypto'
-import {createServer, type IncomingMessage, type ServerResponse} from 'node:http'
-import type {AddressInfo} from 'node:net'
 import type {CredentialProvider} from '../credentials/cached.js'
-import {KeylessError} from '../errors.js'
-import type {CredentialEndpoint} from './build-exec-env.js'
+import {credentialBody, errorAnswer, errorBody, randomToken, startCredentialEndpoint, tokenMatches} from '../credentials/credential-endpoint.js'
+import type {CredentialEndpoint} from '../credentials/credential-variables.js'
 
 export interface CredentialServer extends CredentialEndpoint {
   close(): Promise<void>
@@ -15,62 +12,33 @@ export interface CredentialServerOptions {
 }
 
 /**
- * A credential endpoint on 127.0.0.1 (random port) in the container-credentials format the AWS
- * SDKs and CLI read through AWS_CONTAINER_CREDENTIALS_FULL_URI: every request must carry the random
- * token as its Authorization header (401 without one, 403 with a wrong one), and each answer comes
- * from `provider` (the cache), so the child gets fresh credentials when the old ones run out.
+ * The private endpoint of `exec --server`: the shared loopback credential endpoint
+ * (credentials/credential-endpoint.ts: Host/Origin/size checks, 401 without a token) with one random
+ * token (403 when wrong) serving one profile, each answer from `provider` (the cache), so the child
+ * gets fresh credentials when the old ones run out. Simultaneous requests share one provider call.
  */
 export async function startCredentialServer(provider: CredentialProvider, options: CredentialServerOptions): Promise<CredentialServer> {
-  const token = randomBytes(32).toString('base64url')
-  const expected = Buffer.from(token)
-  let inflight: Promise<Awaited<ReturnType<CredentialProvider>>> | undefined
+  const token = randomToken()
+  let inflight: ReturnType<CredentialProvider> | undefined
   const fetchOnce = () => {
     inflight ??= provider().finally(() => {
       inflight = undefined
     })
     return inflight
   }
-
-  const handle = async (request: IncomingMessage, response: ServerResponse) => {
-    const send = (status: number, body: unknown) => {
-      response.writeHead(status, {'content-type': 'application/json', 'cache-control': 'no-store'})
-      response.end(JSON.stringify(body))
-    }
-    const presented = request.headers.authorization
-    if (!presented) return send(401, {Code: 'Unauthorized', Message: 'Missing Authorization header.'})
-    const given = Buffer.from(presented)
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      return send(403, {Code: 'Forbidden', Message: 'Wrong authorization token.'})
-    }
-    if (request.method !== 'GET') return send(405, {Code: 'MethodNotAllowed', Message: 'Use GET.'})
-    try {
-      const c = await fetchOnce()
-      send(200, {
-        AccessKeyId: c.accessKeyId,
-        SecretAccessKey: c.secretAccessKey,
-        Token: c.sessionToken,
-        Expiration: new Date(c.expiresAt).toISOString(),
-      })
-    } catch (error) {
-      const line = error instanceof KeylessError ? error.line : ((error as Error).message ?? String(error)).split('\n')[0]
-      options.warn(`credential endpoint: ${line}`)
-      send(500, {Code: error instanceof KeylessError ? error.code : 'InternalError', Message: line})
-    }
-  }
-
-  const server = createServer((request, response) => void handle(request, response))
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => resolve())
+  const endpoint = await startCredentialEndpoint({
+    log: () => {},
+    async handle(request) {
+      if (!tokenMatches(request.authorization, token)) return {status: 403, body: errorBody('Forbidden', 'Wrong authorization token.')}
+      if (request.method !== 'GET') return {status: 405, body: errorBody('MethodNotAllowed', 'Use GET.')}
+      try {
+        return {status: 200, body: credentialBody(await fetchOnce())}
+      } catch (error) {
+        const answer = errorAnswer(error)
+        options.warn(`credential endpoint: ${(answer.body as {message: string}).message}`)
+        return answer
+      }
+    },
   })
-  const {port} = server.address() as AddressInfo
-  return {
-    url: `http://127.0.0.1:${port}/`,
-    token,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      }),
-  }
+  return {url: endpoint.url, token, close: () => endpoint.close()}
 }

@@ -2,7 +2,6 @@ import {UsageError} from '../errors.js'
 
 /** Shells `promptSegment` has a snippet for. */
 export const promptShells = ['bash', 'zsh', 'fish'] as const
-export type PromptShell = (typeof promptShells)[number]
 
 // The profile: the marker `keyless exec` sets, else AWS_PROFILE (what `switch` sets). The environment:
 // KEYLESS_ENVIRONMENT, set by exec (and switch) for guarded profiles.

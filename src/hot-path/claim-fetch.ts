@@ -1,5 +1,6 @@
 import {mkdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
+import {processAlive} from '../util/process-alive.js'
 
 export type Claim = 'claimed' | 'fetched-elsewhere' | 'gave-up'
 
@@ -28,18 +29,13 @@ const exists = (path: string) => {
 }
 
 function holderAlive(claimPath: string): boolean {
-  let pid: number
+  let text: string
   try {
-    pid = Number(readFileSync(join(claimPath, 'pid'), 'utf8'))
+    text = readFileSync(join(claimPath, 'pid'), 'utf8')
   } catch {
     return true // being written right now
   }
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
+  return text === '' || processAlive(Number(text))
 }
 
 /**

@@ -1,10 +1,10 @@
 import {createHash, randomBytes} from 'node:crypto'
-import {readFileSync} from 'node:fs'
 import {mkdir, readFile, rm, rmdir, stat, utimes, writeFile} from 'node:fs/promises'
 import {hostname} from 'node:os'
 import {join} from 'node:path'
 import {realSleep} from '../deps.js'
 import {KeylessError} from '../errors.js'
+import {processAlive} from '../util/process-alive.js'
 
 /**
  * A cross-process exclusive lock per name, for single flight across parallel keyless processes
@@ -37,8 +37,16 @@ import {KeylessError} from '../errors.js'
 export interface LockOptions {
   /** Where lock directories live (created 0700). */
   dir: string
-  /** Give up waiting after this long (default 60 s) with a KeylessError. */
+  /**
+   * Give up waiting after this long (default 60 s) with a KeylessError; sooner when the holder
+   * declared how long it can take (its `holdMs`) and that has passed.
+   */
   timeoutMs?: number
+  /**
+   * The longest this process can hold the lock (its own bounded worst case), recorded for waiters:
+   * a waiter never waits longer than the holder could take (plus the stale margin).
+   */
+  holdMs?: number
   /** A lock not touched for this long is stale (default 30 s). */
   staleMs?: number
   now?: () => number
@@ -47,6 +55,9 @@ export interface LockOptions {
   onWait?: (holder: LockOwner | undefined) => void
 }
 
+/** Runs `fn` while holding the cross-process lock `name` (withLock with its options bound; a fake in tests). */
+export type LockRunner = <T>(name: string, fn: () => Promise<T>) => Promise<T>
+
 /** What a lock directory says about its holder. */
 export interface LockOwner {
   pid: number
@@ -54,6 +65,8 @@ export interface LockOwner {
   token: string
   /** Epoch milliseconds when it was taken. */
   since: number
+  /** How long the holder said it can take at most. */
+  holdMs?: number
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000
@@ -73,25 +86,28 @@ export async function withLock<T>(name: string, fn: () => Promise<T>, options: L
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
   const staleMs = options.staleMs ?? DEFAULT_STALE_MS
   const path = lockPath(options.dir, name)
-  const owner: LockOwner = {pid: process.pid, host: hostname(), token: randomBytes(12).toString('hex'), since: now()}
+  const owner: LockOwner = {pid: process.pid, host: hostname(), token: randomBytes(12).toString('hex'), since: now(), ...(options.holdMs ? {holdMs: options.holdMs} : {})}
 
   await mkdir(options.dir, {recursive: true, mode: 0o700})
-  const deadline = now() + timeoutMs
+  const waitingSince = now()
+  const deadline = waitingSince + timeoutMs
   let delay = 10
   let told = false
   for (;;) {
+    owner.since = now() // the holder's bound counts from when it holds the lock
     if (await tryAcquire(path, owner, options.dir)) break
     const state = await inspect(path)
     if (!state) continue // released between our mkdir and our look: try again at once
     if (isStale(state, now(), staleMs)) {
       if (await breakStale(path, now, staleMs)) continue
     }
-    if (now() >= deadline) throw lockTimeout(name, path, timeoutMs, state.owner)
+    const until = waitUntil(deadline, state.owner, staleMs)
+    if (now() >= until) throw lockTimeout(name, path, until - waitingSince, state.owner)
     if (!told) {
       told = true
       options.onWait?.(state.owner)
     }
-    await sleep(Math.max(1, Math.min(delay + Math.random() * delay, deadline - now())))
+    await sleep(Math.max(1, Math.min(delay + Math.random() * delay, until - now())))
     delay = Math.min(delay * 1.5, 200)
   }
 
@@ -151,6 +167,7 @@ async function inspect(path: string): Promise<LockState | undefined> {
     const parsed = JSON.parse(await readFile(join(path, OWNER_FILE), 'utf8')) as Partial<LockOwner>
     if (typeof parsed.pid === 'number' && typeof parsed.host === 'string' && typeof parsed.token === 'string') {
       owner = {pid: parsed.pid, host: parsed.host, token: parsed.token, since: Number(parsed.since) || 0}
+      if (typeof parsed.holdMs === 'number' && parsed.holdMs > 0) owner.holdMs = parsed.holdMs
     }
   } catch {
     // Being written right now, or left half-made by a crash: the mtime decides.
@@ -158,25 +175,14 @@ async function inspect(path: string): Promise<LockState | undefined> {
   return {owner, mtimeMs}
 }
 
-function isStale(state: LockState, now: number, staleMs: number): boolean {
-  if (state.owner && state.owner.host === hostname() && !isRunning(state.owner.pid)) return true
-  return now - state.mtimeMs > staleMs
+/** The waiter's deadline: its own, or sooner when the holder's declared worst case (and a stale margin) has passed. */
+function waitUntil(deadline: number, owner: LockOwner | undefined, staleMs: number): number {
+  return owner?.holdMs ? Math.min(deadline, owner.since + owner.holdMs + staleMs) : deadline
 }
 
-/** Whether a process of this host still runs (a zombie, killed but not yet reaped, does not). */
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    const state = stat.slice(stat.lastIndexOf(')') + 2).charAt(0)
-    return state !== 'Z' && state !== 'X'
-  } catch {
-    return true
-  }
+function isStale(state: LockState, now: number, staleMs: number): boolean {
+  if (state.owner && state.owner.host === hostname() && !processAlive(state.owner.pid)) return true
+  return now - state.mtimeMs > staleMs
 }
 
 /** Removes a stale lock under the breaker lock, after a second look. true when it was removed. */
@@ -212,8 +218,9 @@ function lockTimeout(name: string, path: string, timeoutMs: number, owner: LockO
   const holder = owner
     ? ` held by process ${owner.pid}${owner.host === hostname() ? '' : ` on ${owner.host}`} since ${new Date(owner.since).toISOString()}`
     : ''
-  const seconds = timeoutMs / 1000
-  return new KeylessError(`Timed out after ${Number.isInteger(seconds) ? seconds : seconds.toFixed(1)} s waiting for the lock "${name}"${holder}.`, {
+  const seconds = Math.round(timeoutMs / 100) / 10
+  const budget = owner?.holdMs ? `, which said it would take at most ${Math.round(owner.holdMs / 1000)} s` : ''
+  return new KeylessError(`Timed out after ${seconds} s waiting for the lock "${name}"${holder}${budget}.`, {
     code: 'LockTimeout',
     hint: `If no other keyless process is running, remove ${path} and try again.`,
   })

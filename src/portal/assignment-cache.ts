@@ -1,6 +1,6 @@
 import {readFile} from 'node:fs/promises'
 import {join} from 'node:path'
-import {writeFileAtomic} from '../config/write-file-atomic.js'
+import {writeFileAtomic} from '../util/write-file-atomic.js'
 import type {SsoSession} from '../config/profile-types.js'
 import type {DiscoveredAccount} from './discover-assignments.js'
 

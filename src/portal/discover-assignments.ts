@@ -1,5 +1,6 @@
 import type {SSOClient} from '@aws-sdk/client-sso'
 import {ExitCode, KeylessError, LoginRequiredError} from '../errors.js'
+import {classifyAwsError, networkFailure} from '../util/classify-aws-error.js'
 import type {SsoSession} from '../config/profile-types.js'
 import type {AccessToken, TokenProvider} from '../sso/session-types.js'
 import {createAdaptiveLimiter, type AdaptiveLimiterOptions, type LimiterState} from './adaptive-limiter.js'
@@ -246,13 +247,13 @@ async function classify<T>(send: () => Promise<T>): Promise<Outcome<T>> {
   try {
     return {kind: 'ok', value: await send()}
   } catch (error) {
-    const e = error as {name?: string; code?: string; $metadata?: {httpStatusCode?: number}; $retryable?: unknown}
-    const status = e.$metadata?.httpStatusCode
-    if (e.name === 'TooManyRequestsException' || e.name === 'ThrottlingException' || status === 429) return {kind: 'throttled'}
-    if (e.name === 'UnauthorizedException' || status === 401) return {kind: 'unauthorized', error}
-    if (status !== undefined && status >= 500) return {kind: 'retry', error}
-    // No HTTP answer at all: a connection reset, refused or timed-out request.
-    if (status === undefined && (e.code !== undefined || e.name === 'TimeoutError' || e.$retryable)) return {kind: 'retry', error}
+    const {kind} = classifyAwsError(error)
+    if (kind === 'throttled') return {kind: 'throttled'}
+    if (kind === 'unauthorized') return {kind: 'unauthorized', error}
+    // A 5xx, or no HTTP answer at all (a connection reset, refused or timed-out request).
+    if (kind === 'unavailable' || kind === 'network') return {kind: 'retry', error}
+    // A proxy's or captive portal's page: retrying does not help, saying so does.
+    if (kind === 'not-aws') throw networkFailure(error, 'the AWS access portal', 'the list of accounts and roles') ?? error
     throw error
   }
 }
@@ -266,9 +267,9 @@ function stalled(session: SsoSession): KeylessError {
 }
 
 function failed(session: SsoSession, error: unknown, attempts: number): KeylessError {
-  const e = error as {name?: string; message?: string}
+  const {name, detail} = classifyAwsError(error)
   return new KeylessError(
-    `Listing the accounts of session "${session.name}" failed after ${attempts} attempts: ${e.name ?? 'Error'}${e.message ? ` (${e.message})` : ''}.`,
+    `Listing the accounts of session "${session.name}" failed after ${attempts} attempts: ${name}${detail ? ` (${detail})` : ''}.`,
     {code: 'PortalUnavailable', exit: ExitCode.network, hint: 'Check the network and try again.', cause: error},
   )
 }

@@ -1,5 +1,5 @@
 import type {SSOClient} from '@aws-sdk/client-sso'
-import {createClientFactory} from '../util/aws-clients.js'
+import type {ClientFactory} from '../util/aws-clients.js'
 
 /**
  * The portal client discovery uses: one attempt per call (maxAttempts 1), because discovery retries
@@ -8,6 +8,6 @@ import {createClientFactory} from '../util/aws-clients.js'
  * blindly by the SDK (up to 3 times, from a shared retry quota that a large organization drains,
  * after which calls fail at once), and the limiter would not see the 429s it adapts to.
  */
-export function discoveryPortalClient(region: string): Promise<SSOClient> {
-  return createClientFactory({maxAttempts: 1}).portal(region)
+export function discoveryPortalClient(clients: ClientFactory): (region: string) => Promise<SSOClient> {
+  return (region) => clients.portal(region, {maxAttempts: 1})
 }

@@ -1,9 +1,11 @@
 import {loadAwsConfig} from '../config/load-aws-config.js'
 import {getSsoSession, listSsoSessions, pickSsoSession} from '../config/sso-sessions.js'
 import type {StoreDeps} from '../deps.js'
-import {UsageError} from '../errors.js'
+import {KeylessError, UsageError} from '../errors.js'
 import type {ClientFactory} from '../util/aws-clients.js'
-import {describeOidcError, isNetworkError} from './oidc-error.js'
+import {createMemoryStore} from '../store/memory-store.js'
+import {classifyAwsError, isNetworkKind} from '../util/classify-aws-error.js'
+import {describeOidcError} from './oidc-error.js'
 import {refreshToken} from './refresh-token.js'
 import type {SsoSession} from '../config/profile-types.js'
 import {readToken, sessionKeys, type StoredToken} from './stored-items.js'
@@ -38,8 +40,10 @@ export async function storedSessionNames(deps: StoreDeps): Promise<string[]> {
 }
 
 /**
- * `keyless logout`: end the sign-in at the portal (Logout API, best effort: offline is said and
- * not fatal), then remove every secret of the session: registration, token, role credentials.
+ * `keyless logout`: remove every secret of the session (registration, token, role credentials)
+ * first, then end the sign-in at the portal (Logout API) with a short deadline — one attempt per
+ * call — as best effort: offline is said and not fatal, and a stalled network never keeps the
+ * secrets on the machine.
  */
 export async function logoutSession(input: LogoutInput, deps: LogoutDeps): Promise<SessionLogout[]> {
   if (input.all && input.session) throw new UsageError('Use either --session or --all, not both.')
@@ -60,10 +64,17 @@ export async function logoutSession(input: LogoutInput, deps: LogoutDeps): Promi
   if (targets.length === 0) deps.stderr.write('No session to log out of: nothing is configured or stored.\n')
   const results: SessionLogout[] = []
   for (const target of targets) {
-    const portal = await endPortalSession(target.name, target.session, deps)
+    // What the portal call needs (the token, and the registration to refresh it) is kept in memory
+    // only, so that a refresh during the revocation writes nothing back to the real store.
+    const kept = createMemoryStore()
     let removed = 0
-    for (const key of await sessionKeys(deps.store, target.name)) if (await deps.store.delete(key)) removed++
+    for (const key of await sessionKeys(deps.store, target.name)) {
+      const value = await deps.store.get(key)
+      if (value !== undefined) await kept.set(key, value)
+      if (await deps.store.delete(key)) removed++
+    }
     deps.stderr.write(`Logged out of session "${target.name}": ${removed} secret${removed === 1 ? '' : 's'} removed from the ${deps.store.kind} store.\n`)
+    const portal = await endPortalSession(target.name, target.session, {...deps, store: kept, clients: oneAttempt(deps.clients)})
     results.push({session: target.name, portal, removed})
   }
   return results
@@ -85,13 +96,19 @@ async function endPortalSession(name: string, session: SsoSession | undefined, d
     await client.send(new LogoutCommand({accessToken: token.accessToken}))
     return 'ended'
   } catch (error) {
-    const status = (error as {$metadata?: {httpStatusCode?: number}}).$metadata?.httpStatusCode
-    if (status === 401 || (error as {name?: string}).name === 'UnauthorizedException') return 'none'
-    if (isNetworkError(error) || (error as {code?: string}).code === 'Network' || (error as {exit?: number}).exit === 6) {
-      deps.stderr.write(`Could not reach the AWS access portal to end the sign-in of "${name}"; removing the local secrets anyway.\n`)
+    // A KeylessError here comes from the refresh, already classified (its cause is the SDK error).
+    const facts = classifyAwsError(error instanceof KeylessError && error.cause ? error.cause : error)
+    if (facts.kind === 'unauthorized') return 'none'
+    if (isNetworkKind(facts.kind)) {
+      deps.stderr.write(`Could not reach the AWS access portal to end the sign-in of "${name}"; the local secrets are removed.\n`)
       return 'unreachable'
     }
-    deps.stderr.write(`The AWS access portal did not end the sign-in of "${name}" (${describeOidcError(error)}); removing the local secrets anyway.\n`)
+    deps.stderr.write(`The AWS access portal did not end the sign-in of "${name}" (${describeOidcError(error)}); the local secrets are removed.\n`)
     return 'failed'
   }
+}
+
+/** The clients with one attempt per call: revoking is best effort and must not keep logout waiting. */
+function oneAttempt(clients: ClientFactory): ClientFactory {
+  return {...clients, oidc: (region) => clients.oidc(region, {maxAttempts: 1}), portal: (region) => clients.portal(region, {maxAttempts: 1})}
 }

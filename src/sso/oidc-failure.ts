@@ -1,5 +1,6 @@
 import {ExitCode, KeylessError} from '../errors.js'
-import {describeOidcError, isNetworkError} from './oidc-error.js'
+import {classifyAwsError, networkFailure} from '../util/classify-aws-error.js'
+import {describeOidcError} from './oidc-error.js'
 
 /**
  * Turns an unexpected failure of an OIDC or portal call into one clear line: what failed, the
@@ -7,15 +8,20 @@ import {describeOidcError, isNetworkError} from './oidc-error.js'
  */
 export function oidcFailure(action: string, error: unknown, hint?: string): KeylessError {
   if (error instanceof KeylessError) return error
-  if (isNetworkError(error)) {
-    const code = (error as {code?: string}).code
-    return new KeylessError(`${action} failed: cannot reach the sign-in service${code ? ` (${code})` : ''}.`, {
+  const facts = classifyAwsError(error)
+  if (facts.kind === 'network') {
+    const code = facts.code ?? facts.name
+    const where = facts.endpoint ? ` at ${facts.endpoint}` : ''
+    return new KeylessError(`${action} failed: cannot reach the sign-in service${where} (${code}).`, {
       code: 'Network',
       exit: ExitCode.network,
       hint: 'Check the network (and AWS_ENDPOINT_URL_SSO_OIDC if set), then try again.',
       cause: error,
     })
   }
+  // A proxy's page, throttling or a 5xx: exit 6, as for every other AWS call.
+  const network = networkFailure(error, 'the sign-in service', action.charAt(0).toLowerCase() + action.slice(1), facts)
+  if (network) return network
   return new KeylessError(`${action} failed (${describeOidcError(error)}).`, {code: 'Oidc', hint, cause: error})
 }
 

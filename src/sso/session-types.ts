@@ -15,4 +15,6 @@ export interface AccessToken {
 export interface TokenProvider {
   get(session: SsoSession): Promise<AccessToken>
   invalidate(session: SsoSession, token: AccessToken): Promise<void>
+  /** Whether `get` may start a browser sign-in (false with --no-login); unknown counts as yes. */
+  readonly mayLogIn?: boolean
 }

@@ -1,7 +1,10 @@
 import {mkdir, readFile, rm, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {KeylessError, LoginRequiredError} from '../errors.js'
+import {lockName} from '../lock/lock-name.js'
+import type {LockRunner} from '../lock/with-lock.js'
 import {storeKeys} from '../store/keys.js'
+import {callBudgetMs} from '../util/aws-clients.js'
 import type {LoginDeps} from './device-login.js'
 import {interactiveLogin} from './interactive-login.js'
 import {refreshToken} from './refresh-token.js'
@@ -10,8 +13,12 @@ import type {AccessToken, TokenProvider} from './session-types.js'
 import {readToken, writeToken, type LoginFlow, type StoredToken} from './stored-items.js'
 import {MIN_REMAINING_MS, tokenState} from './token-state.js'
 
-/** Waiters give up after this long: longer than a device code lives (10 min at AWS). */
-export const LOCK_TIMEOUT_MS = 15 * 60 * 1000
+/**
+ * The longest a sign-in can hold a lock: longer than a device code lives (10 min at AWS). Waiters
+ * behind a process that may sign in wait this long; behind one that cannot, only as long as its
+ * network calls can take (the holder records that bound in the lock, see withLock's holdMs).
+ */
+export const SIGN_IN_LOCK_TIMEOUT_MS = 15 * 60 * 1000
 
 export interface TokenProviderOptions {
   /** Never start a browser login: fail with LoginRequiredError (exit 3) instead. Refresh stays silent and allowed. */
@@ -22,12 +29,9 @@ export interface TokenProviderOptions {
   platform?: NodeJS.Platform
 }
 
-/** Runs fn while holding the named cross-process lock. */
-export type RunLocked = <T>(name: string, fn: () => Promise<T>) => Promise<T>
-
 export interface TokenProviderDeps extends LoginDeps {
   /** Defaults to withLock in paths.lockDir. */
-  lock?: RunLocked
+  lock?: LockRunner
 }
 
 /** How a token was obtained. */
@@ -43,8 +47,6 @@ export interface SessionTokens extends TokenProvider {
   ensure(session: SsoSession, options?: EnsureOptions): Promise<{token: StoredToken; source: TokenSource}>
 }
 
-export const lockName = (session: SsoSession) => `sso-session-${session.name}`
-
 /** A sign-in that failed (denied, expired, cancelled), kept beside the lock so waiters share the outcome. */
 interface FailedLogin {
   at: number
@@ -59,7 +61,7 @@ interface FailedLogin {
  * error instead of each opening the browser again in turn. Not secret (an error line and a time).
  */
 function failedLoginRecord(deps: TokenProviderDeps, session: SsoSession) {
-  const path = join(deps.paths.lockDir, `${lockName(session)}.failed.json`)
+  const path = join(deps.paths.lockDir, `${lockName('sso-session', session.name)}.failed.json`)
   return {
     async read(): Promise<FailedLogin | undefined> {
       try {
@@ -87,13 +89,15 @@ function failedLoginRecord(deps: TokenProviderDeps, session: SsoSession) {
  * processes by a lock per session with a second look at the store once it is held.
  */
 export function createTokenProvider(deps: TokenProviderDeps, options: TokenProviderOptions): SessionTokens {
-  const lock: RunLocked =
+  const lock: LockRunner =
     deps.lock ??
     (async (name, fn) => {
       const {withLock} = await import('../lock/with-lock.js')
       return withLock(name, fn, {
         dir: deps.paths.lockDir,
-        timeoutMs: LOCK_TIMEOUT_MS,
+        timeoutMs: SIGN_IN_LOCK_TIMEOUT_MS,
+        // Without a sign-in the holder makes at most one bounded call (a refresh).
+        holdMs: options.noLogin ? (deps.clients.callBudgetMs ?? callBudgetMs()) : SIGN_IN_LOCK_TIMEOUT_MS,
         onWait: () => deps.stderr.write(`Another keyless process is signing in or refreshing (${name}); waiting for it…\n`),
       })
     })
@@ -105,7 +109,7 @@ export function createTokenProvider(deps: TokenProviderDeps, options: TokenProvi
   async function underLock(session: SsoSession, force: boolean): Promise<{token: StoredToken; source: TokenSource}> {
     const failures = failedLoginRecord(deps, session)
     const waitingSince = deps.now()
-    return lock(lockName(session), async () => {
+    return lock(lockName('sso-session', session.name), async () => {
       // Someone may have logged in or refreshed while we waited for the lock: look again.
       const stored = await readToken(deps.store, session.name)
       const state = tokenState(stored, session, deps.now())
@@ -161,12 +165,13 @@ export function createTokenProvider(deps: TokenProviderDeps, options: TokenProvi
 
   return {
     ensure,
+    mayLogIn: !options.noLogin,
     async get(session: SsoSession): Promise<AccessToken> {
       const {token} = await ensure(session)
       return {accessToken: token.accessToken, expiresAt: token.expiresAt}
     },
     async invalidate(session: SsoSession, token: AccessToken): Promise<void> {
-      await lock(lockName(session), async () => {
+      await lock(lockName('sso-session', session.name), async () => {
         const stored = await readToken(deps.store, session.name)
         if (!stored || stored.accessToken !== token.accessToken) return
         if (stored.refreshToken) {

@@ -1,8 +1,9 @@
 import {createCipheriv, createDecipheriv, randomBytes, scrypt, type ScryptOptions} from 'node:crypto'
-import {chmod, mkdir, open, readFile, rename, rm} from 'node:fs/promises'
+import {mkdir, readFile} from 'node:fs/promises'
 import {basename, dirname} from 'node:path'
 import {ExitCode, KeylessError} from '../errors.js'
 import {withLock} from '../lock/with-lock.js'
+import {writeFileAtomic} from '../util/write-file-atomic.js'
 import type {SecretStore} from './secret-store.js'
 import {shellQuote} from '../util/shell-quote.js'
 
@@ -198,32 +199,15 @@ function parseFile(path: string, text: string): EncryptedFile {
   return file as EncryptedFile
 }
 
-/** Temp file in the same directory, fsync, rename over, fsync the directory. Mode 0600. */
+/** The one atomic writer (temp file, fsync, rename, fsync of the directory), always mode 0600. */
 async function writeAtomic(path: string, text: string): Promise<void> {
-  const temp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`
   try {
-    const handle = await open(temp, 'wx', 0o600)
-    try {
-      await handle.writeFile(text, 'utf8')
-      await handle.sync()
-    } finally {
-      await handle.close()
-    }
-    await chmod(temp, 0o600)
-    await rename(temp, path)
+    await writeFileAtomic(path, text, {mode: 0o600})
   } catch (error) {
-    await rm(temp, {force: true}).catch(() => {})
-    throw fileError(`Cannot write the secret file ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`, error)
-  }
-  try {
-    const dirHandle = await open(dirname(path), 'r')
-    try {
-      await dirHandle.sync()
-    } finally {
-      await dirHandle.close()
-    }
-  } catch {
-    // Not every platform can fsync a directory; the rename itself is already atomic.
+    const e = error as KeylessError
+    const code = (e.cause as NodeJS.ErrnoException | undefined)?.code
+    // An I/O failure is named by its code; a refusal (not a regular file, hard links) says it all.
+    throw code ? fileError(`Cannot write the secret file ${path} (${code}).`, error) : fileError(e.message, error, e.hint)
   }
 }
 

@@ -3,6 +3,7 @@ import type {AsyncEntry, EntryOptions} from '@napi-rs/keyring'
 import {KeylessError, StoreUnavailableError} from '../errors.js'
 import {probeSessionBus} from './probe-session-bus.js'
 import type {SecretStore} from './secret-store.js'
+import {secretServicePlatforms} from './store-choice.js'
 
 /** The parts of @napi-rs/keyring the store uses. */
 export type KeyringBinding = Pick<typeof import('@napi-rs/keyring'), 'AsyncEntry' | 'findCredentialsAsync'>
@@ -37,7 +38,7 @@ export function createKeychainStore(options: KeychainStoreOptions): SecretStore 
   const service = options.service
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
   const where = keychainName(platform)
-  const usesDbus = platform === 'linux' || platform === 'freebsd' || platform === 'openbsd'
+  const usesDbus = secretServicePlatforms.includes(platform)
   const entryOptions: EntryOptions | undefined = platform === 'linux' ? {linux: {store: 'secret-service'}} : undefined
   let ready: Promise<KeyringBinding> | undefined
 

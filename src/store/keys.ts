@@ -11,4 +11,6 @@ export const storeKeys = {
   chainPrefix: (session: string) => `chain/${session}/`,
   /** Long-lived key material moved off disk by `audit --fix`. */
   audit: (profile: string) => `audit/${profile}`,
+  /** The agent's client, control and grant keys (src/agent/agent-keys.ts). */
+  agent: 'agent/keys',
 } as const

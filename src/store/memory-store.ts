@@ -1,15 +1,25 @@
 import type {SecretStore} from './secret-store.js'
 
-/** A secret store held in a Map: for unit tests only (nothing survives the process). */
-export function createMemoryStore(initial: Record<string, string> = {}): SecretStore {
+export interface MemoryStore extends SecretStore {
+  /** The items, for assertions. */
+  items: Map<string, string>
+  /** How many times `set` was called. */
+  sets: number
+}
+
+/** A SecretStore held in a Map (nothing survives the process) that counts writes: the tests' store, and a scratch copy where a command must not touch the real one. */
+export function createMemoryStore(initial: Record<string, string> = {}): MemoryStore {
   const items = new Map<string, string>(Object.entries(initial))
-  return {
+  const store: MemoryStore = {
     kind: 'memory',
-    description: 'in-memory store (tests only)',
+    description: 'in-memory store',
+    items,
+    sets: 0,
     async get(key) {
       return items.get(key)
     },
     async set(key, value) {
+      store.sets++
       items.set(key, value)
     },
     async delete(key) {
@@ -19,4 +29,5 @@ export function createMemoryStore(initial: Record<string, string> = {}): SecretS
       return [...items.keys()].filter((key) => key.startsWith(prefix)).sort()
     },
   }
+  return store
 }

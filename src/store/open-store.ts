@@ -1,8 +1,8 @@
 import {access} from 'node:fs/promises'
-import {join} from 'node:path'
 import {ExitCode, InterruptedError, KeylessError, UsageError} from '../errors.js'
 import type {Paths} from '../util/paths.js'
 import type {SecretStore} from './secret-store.js'
+import {storeChoice, storeKinds} from './store-choice.js'
 
 export interface OpenStoreOptions {
   /**
@@ -14,29 +14,23 @@ export interface OpenStoreOptions {
   interactive?: boolean
 }
 
-export const storeKinds = ['keychain', 'file'] as const
-
 /**
  * The configured secret store: KEYLESS_STORE = keychain (default) or file. Small on purpose: the
- * credential-process hot path imports it, so each backend (and the prompt library) loads only
+ * credential-process hot path may load it, so each backend (and the prompt library) loads only
  * when chosen.
  */
 export async function openStore(env: NodeJS.ProcessEnv, paths: Paths, options: OpenStoreOptions = {}): Promise<SecretStore> {
-  const kind = (env.KEYLESS_STORE ?? '').trim() || 'keychain'
-  if (kind === 'keychain') {
+  const choice = storeChoice(env, paths)
+  if (choice.kind === 'keychain') {
     const {createKeychainStore} = await import('./keychain-store.js')
-    return createKeychainStore({
-      service: env.KEYLESS_KEYCHAIN_SERVICE || 'keyless',
-      dbusAddress: env.DBUS_SESSION_BUS_ADDRESS,
-    })
+    return createKeychainStore({service: choice.service, dbusAddress: choice.dbusAddress})
   }
-  if (kind === 'file') {
-    const path = join(paths.dataDir, 'secrets.enc')
-    const passphrase = env.KEYLESS_FILE_PASSPHRASE || (await askPassphrase(path, options))
+  if (choice.kind === 'file') {
+    const passphrase = choice.passphrase || (await askPassphrase(choice.path, options))
     const {createFileStore} = await import('./file-store.js')
-    return createFileStore({path, passphrase})
+    return createFileStore({path: choice.path, passphrase})
   }
-  throw new UsageError(`Unknown KEYLESS_STORE "${kind}".`, `Use one of: ${storeKinds.join(', ')}.`)
+  throw new UsageError(`Unknown KEYLESS_STORE "${choice.name}".`, `Use one of: ${storeKinds.join(', ')}.`)
 }
 
 async function askPassphrase(path: string, options: OpenStoreOptions): Promise<string> {

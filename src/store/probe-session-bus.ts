@@ -1,4 +1,5 @@
 import {createConnection, type Socket} from 'node:net'
+import {busTarget} from './secret-service/bus-address.js'
 
 /**
  * Checks that the D-Bus session bus answers before the keyring binding connects to it.
@@ -29,27 +30,4 @@ export async function probeSessionBus(address: string | undefined, timeoutMs: nu
     socket.once('error', () => done('unreachable'))
     socket.once('end', () => done('ok'))
   })
-}
-
-/** The first unix or tcp address of a D-Bus address list (`unix:path=…;tcp:host=…,port=…`). */
-export function busTarget(address: string): {path: string} | {host: string; port: number} | undefined {
-  for (const entry of address.split(';')) {
-    const colon = entry.indexOf(':')
-    if (colon < 0) continue
-    const transport = entry.slice(0, colon)
-    const keys = new Map<string, string>()
-    for (const pair of entry.slice(colon + 1).split(',')) {
-      const eq = pair.indexOf('=')
-      if (eq < 0) continue
-      try {
-        keys.set(pair.slice(0, eq), decodeURIComponent(pair.slice(eq + 1)))
-      } catch {
-        return undefined
-      }
-    }
-    if (transport === 'unix' && keys.has('path')) return {path: keys.get('path') as string}
-    if (transport === 'unix' && keys.has('abstract')) return {path: `\0${keys.get('abstract')}`}
-    if (transport === 'tcp' && keys.has('port')) return {host: keys.get('host') ?? 'localhost', port: Number(keys.get('port'))}
-  }
-  return undefined
 }

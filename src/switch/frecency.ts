@@ -1,6 +1,6 @@
 import {readFile} from 'node:fs/promises'
 import {join} from 'node:path'
-import {writeFileAtomic} from '../config/write-file-atomic.js'
+import {writeFileAtomic} from '../util/write-file-atomic.js'
 
 /** Uses of one switch target: how often, and when last. */
 export interface FrecencyEntry {

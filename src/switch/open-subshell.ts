@@ -15,7 +15,7 @@ export interface SubshellDeps extends CredentialDeps {
 export async function openSubshell(profile: ResolvedProfile, environment: string | undefined, deps: SubshellDeps): Promise<number> {
   const credentials = await getCredentials(profile, deps)
   // The shell function's variables belong to the outer shell, not to this one.
-  const {KEYLESS_SHELL_EXPORT_FILE: _file, KEYLESS_SHELL: _shell, ...base} = deps.env
+  const {KEYLESS_SHELL_EXPORT_FILE: _file, KEYLESS_SHELL: _shell, KEYLESS_SHELL_AGENT: _agent, ...base} = deps.env
   const env = buildExecEnv({base, profileName: profile.name, region: profile.region, credentials, ...(environment ? {environment} : {})})
   return runChild({command: deps.env.SHELL || '/bin/sh', args: [], env, forward: ['SIGTERM', 'SIGHUP'], survive: ['SIGINT', 'SIGQUIT']}, deps.signals)
 }

@@ -13,21 +13,23 @@ import type {SwitchShell} from './shell-exports.js'
  * `command` is how to run the real keyless (`keyless` → `command keyless`, bypassing this function;
  * otherwise an absolute path, already quoted).
  */
-export function shellInitScript(shell: SwitchShell, command: string, commands: readonly string[] = []): string {
+export function shellInitScript(shell: SwitchShell, command: string, commands: readonly string[] = [], options: {agent?: boolean} = {}): string {
   const run = command === 'keyless' ? 'command keyless' : command
-  const body = shell === 'fish' ? fishFunction(run) : posixFunction(shell, run)
+  // Agent mode: switch points the shell at the keyless agent instead of setting AWS_PROFILE.
+  const mode = options.agent ? 'KEYLESS_SHELL_AGENT=1 ' : ''
+  const body = shell === 'fish' ? fishFunction(run, mode) : posixFunction(shell, run, mode)
   const completion = shellCompletion(shell, commands)
   return `${body}\n${promptSegment(shell)}${completion ? `\n${completion}` : ''}`
 }
 
-function posixFunction(shell: 'bash' | 'zsh', run: string): string {
+function posixFunction(shell: 'bash' | 'zsh', run: string, mode: string): string {
   return `# keyless shell integration (${shell}): \`keyless switch\` changes AWS_PROFILE in this shell.
 # Install: add  eval "$(keyless shell-init ${shell})"  to ~/.${shell}rc
 keyless() {
   if [ "\${1-}" = switch ]; then
     local __keyless_file __keyless_status
     __keyless_file="$(mktemp -t keyless-switch.XXXXXX)" || return 1
-    KEYLESS_SHELL_EXPORT_FILE="$__keyless_file" KEYLESS_SHELL=${shell} ${run} "$@"
+    KEYLESS_SHELL_EXPORT_FILE="$__keyless_file" KEYLESS_SHELL=${shell} ${mode}${run} "$@"
     __keyless_status=$?
     if [ "$__keyless_status" -eq 0 ] && [ -s "$__keyless_file" ]; then
       . "$__keyless_file"
@@ -40,13 +42,13 @@ keyless() {
 `
 }
 
-function fishFunction(run: string): string {
+function fishFunction(run: string, mode: string): string {
   return `# keyless shell integration (fish): \`keyless switch\` changes AWS_PROFILE in this shell.
 # Install: add  keyless shell-init fish | source  to ~/.config/fish/config.fish
 function keyless --description 'keyless (switch changes AWS_PROFILE in this shell)'
     if test (count $argv) -gt 0; and test "$argv[1]" = switch
         set -l __keyless_file (mktemp -t keyless-switch.XXXXXX); or return 1
-        KEYLESS_SHELL_EXPORT_FILE=$__keyless_file KEYLESS_SHELL=fish ${run} $argv
+        KEYLESS_SHELL_EXPORT_FILE=$__keyless_file KEYLESS_SHELL=fish ${mode}${run} $argv
         set -l __keyless_status $status
         if test $__keyless_status -eq 0; and test -s $__keyless_file
             source $__keyless_file

@@ -5,7 +5,7 @@ import {getSsoSession, listSsoSessions} from '../config/sso-sessions.js'
 import type {CredentialDeps} from '../credentials/credential-deps.js'
 import type {Output} from '../deps.js'
 import {KeylessError, UsageError} from '../errors.js'
-import {staleVariables} from '../exec/build-exec-env.js'
+import {staleVariables} from '../credentials/credential-variables.js'
 import type {ConfirmGuardedDeps} from '../guard/confirm-guarded.js'
 import {guardProfile} from '../guard/guard-profile.js'
 import {accountIdOf} from '../guard/guard-policy.js'
@@ -29,7 +29,7 @@ export interface SwitchInput {
   yes: boolean
   refresh?: boolean
   /** Set by the shell function: where to write the variable changes, and for which shell. */
-  shell?: {shell: SwitchShell; exportFile: string}
+  shell?: {shell: SwitchShell; exportFile: string; agent?: boolean}
 }
 
 export type SwitchResult =
@@ -48,6 +48,11 @@ export interface SwitchDeps extends Omit<ListAssignmentsDeps, 'paths'>, Omit<Cre
   /** Runs $SHELL with the profile's credentials (exec), resolving with its exit code. */
   subshell: (profile: ResolvedProfile, environment: string | undefined) => Promise<number>
   confirm?: ConfirmGuardedDeps['prompt']
+  /**
+   * Agent mode (shell-init --agent): the endpoint of the keyless agent for a profile, started when
+   * needed; `guarded` (already confirmed here) makes it the profile's own grant token.
+   */
+  agentEndpoint?: (profileName: string, guarded: boolean) => Promise<{url: string; token: string}>
 }
 
 /** How many matches the picker shows at most, and how many an ambiguous query lists. */
@@ -92,7 +97,8 @@ export async function switchProfile(input: SwitchInput, deps: SwitchDeps): Promi
   await recordUse(deps.paths.cacheDir, entry.key, now)
 
   if (input.shell && entry.profile) {
-    const changes = profileChanges(assertShellSafeProfile(entry.profile), profile, decision.environment, deps.env)
+    const name = assertShellSafeProfile(entry.profile)
+    const changes = input.shell.agent ? await agentChanges(name, profile, decision, deps) : profileChanges(name, profile, decision.environment, deps.env)
     await deps.writeExports(input.shell.exportFile, shellExports(input.shell.shell, changes))
     deps.stderr.write(`Switched to ${describe(entry)}${profile.region ? ` (${profile.region})` : ''}.\n`)
     return {action: 'export', profile: entry.profile, entry, changes}
@@ -140,16 +146,18 @@ async function switchBack(input: SwitchInput, config: AwsConfig, deps: SwitchDep
   }
   const previous = deps.env.KEYLESS_PREVIOUS_PROFILE
   if (previous === undefined) throw new UsageError('No previous profile in this shell yet.', 'Switch once with `keyless switch` first.')
-  const current = deps.env.AWS_PROFILE ?? ''
+  const agent = input.shell.agent === true
+  const current = (agent ? (deps.env.KEYLESS_PROFILE ?? deps.env.AWS_PROFILE) : deps.env.AWS_PROFILE) ?? ''
   let changes: ShellChanges
   if (previous === '') {
     changes = [['AWS_PROFILE', undefined], ['KEYLESS_PREVIOUS_PROFILE', current], ...regionChanges(undefined, deps.env), ['KEYLESS_ENVIRONMENT', undefined]]
+    if (agent) changes.push(['KEYLESS_PROFILE', undefined], ['AWS_CONTAINER_CREDENTIALS_FULL_URI', undefined], ['AWS_CONTAINER_AUTHORIZATION_TOKEN', undefined])
     deps.stderr.write('Switched back to no profile.\n')
   } else {
     const profile = resolveProfile(config, assertShellSafeProfile(previous))
     const account = await accountFacts(accountIdOf(profile), config, {cacheDir: deps.paths.cacheDir, now: deps.now})
     const decision = await guardProfile(profile, config.ssoSessions, {stderr: deps.stderr, isInteractive: deps.isInteractive, env: deps.env, prompt: deps.confirm}, {yes: input.yes, command: 'keyless switch', account})
-    changes = profileChanges(previous, profile, decision.environment, deps.env)
+    changes = agent ? await agentChanges(previous, profile, decision, deps) : profileChanges(previous, profile, decision.environment, deps.env)
     deps.stderr.write(`Switched back to ${previous}.\n`)
   }
   await deps.writeExports(input.shell.exportFile, shellExports(input.shell.shell, changes))
@@ -170,6 +178,29 @@ function profileChanges(name: string, profile: ResolvedProfile, environment: str
     if (env[variable] !== undefined) changes.push([variable, undefined])
   }
   if (env.AWS_DEFAULT_PROFILE !== undefined) changes.push(['AWS_DEFAULT_PROFILE', undefined])
+  return changes
+}
+
+/**
+ * Agent mode: the agent's endpoint and token for the profile, KEYLESS_PROFILE (the prompt segment
+ * and `switch -` read it), the region, KEYLESS_ENVIRONMENT; AWS_PROFILE and every other credential
+ * variable removed, since the SDKs prefer them to the container provider.
+ */
+async function agentChanges(name: string, profile: ResolvedProfile, decision: {guarded: boolean; environment?: string}, deps: SwitchDeps): Promise<ShellChanges> {
+  if (!deps.agentEndpoint) throw new Error('switch: agent mode without an agent')
+  const endpoint = await deps.agentEndpoint(name, decision.guarded)
+  const changes: ShellChanges = [
+    ['KEYLESS_PREVIOUS_PROFILE', deps.env.KEYLESS_PROFILE ?? deps.env.AWS_PROFILE ?? ''],
+    ['AWS_CONTAINER_CREDENTIALS_FULL_URI', endpoint.url],
+    ['AWS_CONTAINER_AUTHORIZATION_TOKEN', endpoint.token],
+    ['KEYLESS_PROFILE', name],
+    ...regionChanges(profile.region, deps.env),
+    ['KEYLESS_ENVIRONMENT', decision.environment],
+  ]
+  const named = new Set(changes.map(([variable]) => variable))
+  for (const variable of staleVariables) {
+    if (!named.has(variable) && deps.env[variable] !== undefined) changes.push([variable, undefined])
+  }
   return changes
 }
 

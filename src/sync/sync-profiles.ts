@@ -5,7 +5,7 @@ import {assertWellFormed, loadAwsConfig, readTextFile, type AwsConfig} from '../
 import {handWrittenProfileNames, listManagedBlocks, managedProfileNames, replaceManagedBlock} from '../config/managed-block.js'
 import {getSsoSession, listSsoSessions, pickSsoSession} from '../config/sso-sessions.js'
 import {validateRegion} from '../config/validate.js'
-import {backupPath, writeFileAtomic} from '../config/write-file-atomic.js'
+import {backupPath, writeFileAtomic} from '../util/write-file-atomic.js'
 import {environmentOf, guardPatterns} from '../guard/guard-policy.js'
 import {pairKey, type AccountRolePair} from '../config/account-role-pair.js'
 import {listAssignments, type ListAssignmentsDeps} from '../portal/list-assignments.js'
@@ -77,7 +77,7 @@ export async function syncProfiles(input: SyncInput, deps: SyncDeps): Promise<Sy
   const region = input.region === undefined ? undefined : validateRegion(input.region)
   const settingsOf = (session: string) => config.ssoSessions[session] ?? {}
   const templateOf = (session: string) => validateTemplate(settingsOf(session)[templateKey] || defaultProfileTemplate)
-  const plans = targets.map((session) => ({
+  const plans: SessionPlan[] = targets.map((session) => ({
     session,
     template: template ?? templateOf(session.name),
     region: region ?? (settingsOf(session.name)[regionKey] || session.region),
@@ -90,63 +90,23 @@ export async function syncProfiles(input: SyncInput, deps: SyncDeps): Promise<Sy
     assertWellFormed(deps.paths.configFile, text)
     const blocks = listManagedBlocks(text)
     const targetNames = new Set(targets.map((t) => t.name))
-
-    // Pairs of the other sessions come from their blocks: names must be unique across all sessions.
-    const kept = new Map<string, ManagedProfile>()
-    const named: NamedPair[] = []
-    for (const block of blocks) {
-      if (targetNames.has(block.session)) continue
-      if (input.session === undefined) continue // a full sync drops blocks of sessions that no longer exist
-      for (const profile of parseManagedProfiles(block.body)) {
-        const pair: AccountRolePair = {session: profile.session, accountId: profile.accountId, accountName: profile.accountName, roleName: profile.roleName}
-        const known = Object.hasOwn(config.ssoSessions, block.session)
-        named.push({pair, base: known ? renderProfileName(templateOf(block.session), pair) : profile.name})
-        kept.set(pairKey(pair), profile)
-      }
-    }
     const planOf = new Map(plans.map((p) => [p.session.name, p]))
     const unusable: SkippedPair[] = []
+    const usable: AccountRolePair[] = []
     for (const fromPortal of pairs) {
       const reason = unusablePortalPair(fromPortal)
       if (reason !== undefined) {
         unusable.push({profile: '', session: fromPortal.session, accountId: JSON.stringify(fromPortal.accountId), roleName: JSON.stringify(fromPortal.roleName), reason, next: 'Report it to your AWS administrator.'})
         continue
       }
-      const pair = {...fromPortal, accountName: portalValue(fromPortal.accountName) || fromPortal.accountId}
-      named.push({pair, base: renderProfileName(planOf.get(pair.session)!.template, pair)})
+      usable.push({...fromPortal, accountName: portalValue(fromPortal.accountName) || fromPortal.accountId})
     }
 
+    const {named, kept} = namePairs({blocks, pairs: usable, targetNames, partial: input.session !== undefined, config, templateOf, planOf})
     const {names, skipped} = assignProfileNames(named, handWrittenProfileNames(text))
-    const bySession = new Map<string, ManagedProfile[]>()
-    for (const {pair} of named) {
-      const name = names.get(pairKey(pair))
-      if (name === undefined) continue
-      const previous = kept.get(pairKey(pair))
-      const profile: ManagedProfile = {
-        name,
-        session: pair.session,
-        accountId: pair.accountId,
-        accountName: pair.accountName,
-        roleName: pair.roleName,
-        region: previous ? previous.region : planOf.get(pair.session)!.region,
-        environment: environmentOf({profileName: name, accountName: pair.accountName, settings: {}}, guardPatterns(config.ssoSessions[pair.session])),
-      }
-      const list = bySession.get(pair.session)
-      if (list) list.push(profile)
-      else bySession.set(pair.session, [profile])
-    }
+    const bySession = profilesBySession(named, names, kept, planOf, config)
 
-    let next = text
-    const sessionsInFile = [...blocks.map((b) => b.session), ...targets.map((t) => t.name)]
-    for (const session of new Set(sessionsInFile)) {
-      const profiles = bySession.get(session) ?? []
-      if (!targetNames.has(session) && input.session !== undefined) {
-        // Another session's block changes only when one of its names has to (a new collision).
-        const existing = parseManagedProfiles(blocks.find((b) => b.session === session)?.body ?? '')
-        if (existing.length === profiles.length && existing.every((p) => names.get(pairKey(p)) === p.name)) continue
-      }
-      next = replaceManagedBlock(next, session, profiles.length > 0 ? renderManagedProfiles(profiles, input.keylessCommand) : undefined)
-    }
+    let next = rewriteBlocks(text, {blocks, targets, targetNames, bySession, names, partial: input.session !== undefined, keylessCommand: input.keylessCommand})
     // Remember the template and region given on the command line.
     for (const plan of plans) {
       const entries: Array<[string, string]> = []
@@ -155,33 +115,9 @@ export async function syncProfiles(input: SyncInput, deps: SyncDeps): Promise<Sy
       if (entries.length > 0) next = upsertSection(next, `sso-session ${plan.session.name}`, entries)
     }
 
-    const before = new Set(managedProfileNames(text).keys())
-    const after = new Set(managedProfileNames(next).keys())
-    const changed = next !== text
-    const result: SyncResult = {
-      configFile: deps.paths.configFile,
-      dryRun: Boolean(input.dryRun),
-      changed,
-      diff: unifiedDiff(text, next, deps.paths.configFile),
-      sessions: plans.map((p) => ({
-        session: p.session.name,
-        template: p.template,
-        region: p.region,
-        profiles: bySession.get(p.session.name)?.length ?? 0,
-        source: sources.find((s) => s.session === p.session.name)?.source ?? 'portal',
-      })),
-      added: [...after].filter((n) => !before.has(n)).sort(),
-      removed: [...before].filter((n) => !after.has(n)).sort(),
-      unchanged: [...after].filter((n) => before.has(n)).length,
-      skipped: skipped.map(({pair, name}) => ({
-        profile: name,
-        session: pair.session,
-        accountId: pair.accountId,
-        roleName: pair.roleName,
-        reason: 'a hand-written profile has this name',
-      })).concat(unusable),
-    }
-    if (changed && !input.dryRun) {
+    const result = summarize(text, next, {configFile: deps.paths.configFile, dryRun: Boolean(input.dryRun), plans, bySession, sources, skipped})
+    result.skipped.push(...unusable)
+    if (result.changed && !input.dryRun) {
       await writeFileAtomic(deps.paths.configFile, next, {backup: true})
       result.backup = text === '' ? undefined : backupPath(deps.paths.configFile)
     }
@@ -190,6 +126,141 @@ export async function syncProfiles(input: SyncInput, deps: SyncDeps): Promise<Sy
 
   if (input.dryRun) return write()
   return withConfigLock(deps.paths, write)
+}
+
+/** One session being synced: its name template and the region its profiles get. */
+interface SessionPlan {
+  session: SsoSession
+  template: string
+  region: string
+}
+
+type ManagedBlocks = ReturnType<typeof listManagedBlocks>
+
+/**
+ * The pairs to name, each with its preferred name. Pairs of the other sessions come from their
+ * blocks: names must be unique across all sessions (`kept` remembers those profiles).
+ */
+function namePairs(options: {
+  blocks: ManagedBlocks
+  pairs: AccountRolePair[]
+  targetNames: Set<string>
+  /** Syncing one session: the others' blocks stay; a full sync drops blocks of sessions that no longer exist. */
+  partial: boolean
+  config: AwsConfig
+  templateOf: (session: string) => string
+  planOf: Map<string, SessionPlan>
+}): {named: NamedPair[]; kept: Map<string, ManagedProfile>} {
+  const kept = new Map<string, ManagedProfile>()
+  const named: NamedPair[] = []
+  for (const block of options.blocks) {
+    if (options.targetNames.has(block.session)) continue
+    if (!options.partial) continue
+    for (const profile of parseManagedProfiles(block.body)) {
+      const pair: AccountRolePair = {session: profile.session, accountId: profile.accountId, accountName: profile.accountName, roleName: profile.roleName}
+      const known = Object.hasOwn(options.config.ssoSessions, block.session)
+      named.push({pair, base: known ? renderProfileName(options.templateOf(block.session), pair) : profile.name})
+      kept.set(pairKey(pair), profile)
+    }
+  }
+  for (const pair of options.pairs) named.push({pair, base: renderProfileName(options.planOf.get(pair.session)!.template, pair)})
+  return {named, kept}
+}
+
+/** The managed profiles of each session, under the names assigned (a kept profile keeps its region). */
+function profilesBySession(
+  named: NamedPair[],
+  names: Map<string, string>,
+  kept: Map<string, ManagedProfile>,
+  planOf: Map<string, SessionPlan>,
+  config: AwsConfig,
+): Map<string, ManagedProfile[]> {
+  const bySession = new Map<string, ManagedProfile[]>()
+  for (const {pair} of named) {
+    const name = names.get(pairKey(pair))
+    if (name === undefined) continue
+    const previous = kept.get(pairKey(pair))
+    const profile: ManagedProfile = {
+      name,
+      session: pair.session,
+      accountId: pair.accountId,
+      accountName: pair.accountName,
+      roleName: pair.roleName,
+      region: previous ? previous.region : planOf.get(pair.session)!.region,
+      environment: environmentOf({profileName: name, accountName: pair.accountName, settings: {}}, guardPatterns(config.ssoSessions[pair.session])),
+    }
+    const list = bySession.get(pair.session)
+    if (list) list.push(profile)
+    else bySession.set(pair.session, [profile])
+  }
+  return bySession
+}
+
+/** The config text with each session's managed block replaced (or removed when it has no profile). */
+function rewriteBlocks(
+  text: string,
+  options: {
+    blocks: ManagedBlocks
+    targets: SsoSession[]
+    targetNames: Set<string>
+    bySession: Map<string, ManagedProfile[]>
+    names: Map<string, string>
+    partial: boolean
+    keylessCommand: string
+  },
+): string {
+  let next = text
+  const sessionsInFile = [...options.blocks.map((b) => b.session), ...options.targets.map((t) => t.name)]
+  for (const session of new Set(sessionsInFile)) {
+    const profiles = options.bySession.get(session) ?? []
+    if (!options.targetNames.has(session) && options.partial) {
+      // Another session's block changes only when one of its names has to (a new collision).
+      const existing = parseManagedProfiles(options.blocks.find((b) => b.session === session)?.body ?? '')
+      if (existing.length === profiles.length && existing.every((p) => options.names.get(pairKey(p)) === p.name)) continue
+    }
+    next = replaceManagedBlock(next, session, profiles.length > 0 ? renderManagedProfiles(profiles, options.keylessCommand) : undefined)
+  }
+  return next
+}
+
+/** What `sync` reports: the diff, per-session counts, profiles added, removed and skipped. */
+function summarize(
+  text: string,
+  next: string,
+  options: {
+    configFile: string
+    dryRun: boolean
+    plans: SessionPlan[]
+    bySession: Map<string, ManagedProfile[]>
+    sources: Array<{session: string; source: SyncResult['sessions'][number]['source']}>
+    skipped: Array<{pair: AccountRolePair; name: string}>
+  },
+): SyncResult {
+  const before = new Set(managedProfileNames(text).keys())
+  const after = new Set(managedProfileNames(next).keys())
+  return {
+    configFile: options.configFile,
+    dryRun: options.dryRun,
+    changed: next !== text,
+    diff: unifiedDiff(text, next, options.configFile),
+    sessions: options.plans.map((p) => ({
+      session: p.session.name,
+      template: p.template,
+      region: p.region,
+      profiles: options.bySession.get(p.session.name)?.length ?? 0,
+      source: options.sources.find((s) => s.session === p.session.name)?.source ?? 'portal',
+    })),
+    added: [...after].filter((n) => !before.has(n)).sort(),
+    removed: [...before].filter((n) => !after.has(n)).sort(),
+    unchanged: [...after].filter((n) => before.has(n)).length,
+    skipped: options.skipped.map(({pair, name}) => ({
+      profile: name,
+      session: pair.session,
+      accountId: pair.accountId,
+      roleName: pair.roleName,
+      reason: 'a hand-written profile has this name',
+    })),
+  }
 }
 
 function allSessions(config: AwsConfig): SsoSession[] {

@@ -1,3 +1,5 @@
+import {splitLines} from '../util/split-lines.js'
+
 type Op = {kind: ' ' | '-' | '+'; line: string}
 
 /**
@@ -61,8 +63,8 @@ function render(op: Op): string {
 }
 
 function splitKeepingEnds(text: string): string[] {
-  const lines = text.split(/(?<=\n)/)
-  return lines.length === 1 && lines[0] === '' ? [] : lines
+  const {lines, terminators} = splitLines(text)
+  return lines.map((line, i) => line + terminators[i])
 }
 
 /** Myers' O(ND) shortest edit script, after trimming the common prefix and suffix. */

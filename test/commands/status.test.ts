@@ -1,54 +1,53 @@
 import {expect} from 'chai'
-import {readFile} from 'node:fs/promises'
+import Status from '../../src/commands/status.js'
 import type {StatusResult} from '../../src/status/session-status.js'
-import {DEPLOYER_ROLE_ARN, LANDING_ZONE_ACCOUNT_IDS as ids} from '../emulator/organization.js'
-import {signedInSandbox, type SignedIn} from '../switch/signed-in-sandbox.js'
+import {writeToken} from '../../src/sso/stored-items.js'
+import {runCommand} from '../helpers/run-command.js'
+import {session} from '../sso/fakes.js'
+import {inProcessDeps} from './in-process-fixture.js'
 
-describe('keyless status: cached credentials, production ones marked (built CLI, emulator)', function () {
-  this.timeout(120_000)
-  let t: SignedIn
-  after(async () => t?.cleanup())
+// `keyless status` wired in-process (BaseCommand's deps() seam): flags → sessionStatus → rendering.
+// The built CLI against the emulator is status.e2e.test.ts.
+describe('keyless status (in-process)', () => {
+  let f: Awaited<ReturnType<typeof inProcessDeps>>
+  beforeEach(async () => {
+    f = await inProcessDeps()
+    const now = f.clock.now()
+    await writeToken(f.store, 'corp', {accessToken: 'at-SECRETAT', refreshToken: 'rt-SECRETRT', expiresAt: now + 3600_000, startUrl: session.startUrl, region: session.region, scopes: session.scopes})
+  })
+  afterEach(() => f.cleanup())
 
-  it('after fetching credentials for a workload-prod and a workload-dev role, shows [PROD] for the prod ones only (NO_COLOR, --json), never a secret', async () => {
-    t = await signedInSandbox()
-    // Profile names say nothing about production: the landing zone's account name decides.
-    const keyless = (name: string, account: string, role: string) => `[profile ${name}]\nkeyless_session = corp\nkeyless_account_id = ${account}\nkeyless_role_name = ${role}\nregion = eu-west-1\n`
-    const config = await readFile(t.sb.configFile, 'utf8')
-    await t.sb.writeConfig(
-      `${config}\n${keyless('billing', ids['workload-prod'], 'ReadOnlyAccess')}\n${keyless('web', ids['workload-dev'], 'ReadOnlyAccess')}\n` +
-        `[profile deploy]\nrole_arn = ${DEPLOYER_ROLE_ARN}\nsource_profile = web\n`,
-    )
-    const list = await t.sb.run(['list', '--json'], {env: t.env})
-    expect(list.code, list.stderr).to.equal(0)
-    const secrets: string[] = []
-    for (const profile of ['billing', 'web', 'deploy']) {
-      const r = await t.sb.run(['credential-process', '--profile', profile], {env: t.env})
-      expect(r.code, r.stderr).to.equal(0)
-      const c = JSON.parse(r.stdout) as {SecretAccessKey: string; SessionToken: string}
-      secrets.push(c.SecretAccessKey, c.SessionToken)
-    }
+  it('renders the sessions on stdout, never signs in, never shows a secret', async () => {
+    const run = await runCommand(Status, [], f.deps)
+    expect(run.exit, run.stderr).to.equal(0)
+    expect(run.depsOptions).to.deep.equal([{noLogin: true}])
+    expect(run.stdout).to.equal([
+      'sso-session corp',
+      '  start URL       https://d-1234567890.awsapps.com/start',
+      '  region          eu-west-1',
+      '  token           valid, 1h left (until 2026-01-01T01:00:00.000Z); refreshable',
+      '  registration    none',
+      '  role creds      none',
+      'secret store: memory (in-memory store)',
+      '',
+    ].join('\n'))
+    expect(run.stdout).not.to.include('\x1b[')
+    for (const text of [run.stdout, run.stderr]) expect(text).not.to.match(/SECRET/)
+  })
 
-    const human = await t.sb.run(['status'], {env: t.env})
-    expect(human.code, human.stderr).to.equal(0)
-    const line = (text: string) => human.stdout.split('\n').find((l) => l.includes(text)) ?? ''
-    expect(line(`${ids['workload-prod']}  workload-prod  ReadOnlyAccess`)).to.match(/^ {4}\[PROD\] {2}173205080756 {2}workload-prod {2}ReadOnlyAccess {2}\S.* {2}billing$/)
-    expect(line(`${ids['workload-dev']}  workload-dev`)).to.match(/^ {4} {6} {2}223606797749 {2}workload-dev {3}ReadOnlyAccess {2}\S.* {2}web$/)
-    expect(line('deploy (role chain)')).to.match(/^ {4}\[PROD\] {2}173205080756 {2}workload-prod {2}Deployer {8}\S.* {2}deploy \(role chain\)$/)
-    expect(human.stdout.match(/\[PROD\]/g)).to.have.length(2)
-    expect(human.stdout).to.include('role creds      3, soonest expiry in')
-    expect(human.stdout).not.to.include('\x1b[')
+  it('--json returns the status document and prints it as JSON, nothing else', async () => {
+    const run = await runCommand(Status, ['--json'], f.deps)
+    expect(run.exit, run.stderr).to.equal(0)
+    const result = run.result as StatusResult
+    expect(result.sessions.map((s) => [s.session, s.token.state, s.token.refreshable])).to.deep.equal([['corp', 'valid', true]])
+    expect(JSON.parse(run.stdout)).to.deep.equal(JSON.parse(JSON.stringify(result)))
+  })
 
-    const json = await t.sb.run(['status', '--json'], {env: t.env})
-    expect(json.code, json.stderr).to.equal(0)
-    const corp = (JSON.parse(json.stdout) as StatusResult).sessions.find((s) => s.session === 'corp')!
-    expect(corp.roleCredentials.items.map((c) => [c.kind, c.accountName, c.roleName, c.profiles, c.guarded])).to.deep.equal([
-      ['role', 'workload-dev', 'ReadOnlyAccess', ['web'], false],
-      ['role', 'workload-prod', 'ReadOnlyAccess', ['billing'], true],
-      ['chain', 'workload-prod', 'Deployer', ['deploy'], true],
-    ])
-    for (const item of corp.roleCredentials.items) expect(item.secondsLeft).to.be.within(600, 3600)
-    for (const output of [human.stdout, human.stderr, json.stdout, json.stderr]) {
-      for (const secret of secrets) expect(output).not.to.include(secret)
-    }
+  it('a bad flag is one line on stderr, exit 2, nothing on stdout, deps never built', async () => {
+    const run = await runCommand(Status, ['--bogus'], f.deps)
+    expect(run.exit).to.equal(2)
+    expect(run.stdout).to.equal('')
+    expect(run.stderr).to.equal('keyless: Nonexistent flag: --bogus. See --help.\n')
+    expect(run.depsOptions).to.deep.equal([])
   })
 })

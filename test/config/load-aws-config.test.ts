@@ -10,7 +10,7 @@ describe('loadAwsConfig', () => {
   let aws: TempAws | undefined
   afterEach(() => aws?.cleanup())
 
-  it('reads profiles, sso-sessions and credentials with the SDK loader', async () => {
+  it('reads profiles, sso-sessions and credentials as the SDK loader does', async () => {
     aws = tempAws({config: kitchenSink, credentials: allKindsCredentials})
     const config = await loadAwsConfig(aws)
     expect(Object.keys(config.profiles)).to.deep.equal(['default', 'dev', 'unicode-values', 'acme.admin'])

@@ -4,10 +4,10 @@ import {withConfigLock} from '../../src/config/config-lock.js'
 import {loadAwsConfig} from '../../src/config/load-aws-config.js'
 import {getSsoSession} from '../../src/config/sso-sessions.js'
 import {upsertSsoSession, type SsoSessionInput} from '../../src/config/upsert-sso-session.js'
-import {backupPath} from '../../src/config/write-file-atomic.js'
+import {backupPath} from '../../src/util/write-file-atomic.js'
 import {UsageError} from '../../src/errors.js'
 import {crlfNoFinalNewline, kitchenSink} from './fixtures.js'
-import {tempAws, type TempAws} from './helpers.js'
+import {tempAws, type TempAws} from '../config/helpers.js'
 import {rejection} from '../helpers/rejection.js'
 
 const input = {name: 'lab', startUrl: 'https://d-5555555555.awsapps.com/start', region: 'eu-central-1', scopes: ['sso:account:access']}

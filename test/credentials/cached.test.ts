@@ -1,8 +1,11 @@
 import {expect} from 'chai'
-import {cached, lockName} from '../../src/credentials/cached.js'
+import {cached} from '../../src/credentials/cached.js'
+import {lockName} from '../../src/lock/lock-name.js'
 import type {AwsCredentials} from '../../src/credentials/credential-types.js'
 import {parseStoredCredentials, serializeCredentials} from '../../src/credentials/stored-credentials.js'
-import {fakeClock, mapStore, memoryLock} from './fakes.js'
+import {fakeClock} from '../helpers/fake-clock.js'
+import {createMemoryStore} from '../helpers/memory-store.js'
+import {memoryLock, T0} from './fakes.js'
 
 const minute = 60_000
 
@@ -17,8 +20,8 @@ function counting(clock: {now: () => number}, lifetimeMs = 60 * minute) {
 
 describe('cached', () => {
   it('fetches once, then serves from the store while more than 15 minutes remain', async () => {
-    const clock = fakeClock()
-    const store = mapStore()
+    const clock = fakeClock(T0)
+    const store = createMemoryStore()
     const source = counting(clock)
     const get = cached(source.provider, {store, key: 'role/s/1/R', now: clock.now, lock: memoryLock()})
     const first = await get()
@@ -35,8 +38,8 @@ describe('cached', () => {
   })
 
   it('treats a corrupt item as a miss and replaces it', async () => {
-    const clock = fakeClock()
-    const store = mapStore()
+    const clock = fakeClock(T0)
+    const store = createMemoryStore()
     store.items.set('k', '{"accessKeyId":"ASIAOLD", truncated')
     const source = counting(clock)
     const got = await cached(source.provider, {store, key: 'k', now: clock.now, lock: memoryLock()})()
@@ -45,8 +48,8 @@ describe('cached', () => {
   })
 
   it('takes the lock only on a miss, and fetches once for many concurrent callers', async () => {
-    const clock = fakeClock()
-    const store = mapStore()
+    const clock = fakeClock(T0)
+    const store = createMemoryStore()
     const lock = memoryLock()
     const source = counting(clock)
     const get = cached(source.provider, {store, key: 'role/s/1/R', now: clock.now, lock})
@@ -54,14 +57,14 @@ describe('cached', () => {
     expect(source.calls()).to.equal(1)
     expect(new Set(results.map((r) => r.accessKeyId))).to.deep.equal(new Set(['ASIA1']))
     expect(lock.names.length).to.equal(20)
-    expect(lock.names[0]).to.equal(lockName('role/s/1/R'))
+    expect(lock.names[0]).to.equal(lockName('credentials', 'role/s/1/R'))
     await get()
     expect(lock.names.length).to.equal(20) // a hit takes no lock
   })
 
   it('uses short-lived credentials another caller fetched while it waited, instead of fetching again', async () => {
-    const clock = fakeClock()
-    const store = mapStore()
+    const clock = fakeClock(T0)
+    const store = createMemoryStore()
     const source = counting(clock, 2 * minute) // never passes the 15-minute window
     const get = cached(source.provider, {store, key: 'k', now: clock.now, lock: memoryLock()})
     const results = await Promise.all(Array.from({length: 5}, () => get()))
@@ -73,8 +76,8 @@ describe('cached', () => {
   })
 
   it('still hands out fresh credentials when the store cannot keep them, and says so without secrets', async () => {
-    const clock = fakeClock()
-    const store = mapStore()
+    const clock = fakeClock(T0)
+    const store = createMemoryStore()
     store.set = async () => {
       throw new Error('keyring locked')
     }
@@ -86,8 +89,8 @@ describe('cached', () => {
   })
 
   it('passes provider errors through and caches nothing', async () => {
-    const clock = fakeClock()
-    const store = mapStore()
+    const clock = fakeClock(T0)
+    const store = createMemoryStore()
     const get = cached(async () => Promise.reject(new Error('denied')), {store, key: 'k', now: clock.now, lock: memoryLock()})
     let caught: unknown
     await get().catch((e: unknown) => (caught = e))
@@ -96,14 +99,14 @@ describe('cached', () => {
   })
 
   it('names locks injectively and file-name-safely', () => {
-    const names = ['role/a/1/R', 'role/a%2F1/R', 'role/a_1/R', 'chain/abc', "role/x/1/it's(ok)~"].map(lockName)
+    const names = ['role/a/1/R', 'role/a%2F1/R', 'role/a_1/R', 'chain/abc', "role/x/1/it's(ok)~"].map((key) => lockName('credentials', key))
     expect(new Set(names).size).to.equal(names.length)
     for (const n of names) expect(n).to.match(/^credentials-[A-Za-z0-9._%-]+$/)
   })
 
   it('serves an unexpired store entry written by serializeCredentials verbatim', async () => {
-    const clock = fakeClock()
-    const store = mapStore()
+    const clock = fakeClock(T0)
+    const store = createMemoryStore()
     const existing = {accessKeyId: 'ASIAKEEP', secretAccessKey: 'keep', sessionToken: 'keep', expiresAt: clock.now() + 30 * minute}
     store.items.set('k', serializeCredentials(existing))
     const source = counting(clock)

@@ -1,46 +1,16 @@
 import type {SSOClient} from '@aws-sdk/client-sso'
 import type {STSClient} from '@aws-sdk/client-sts'
 import type {ChainedRoleProfile, SsoRoleProfile, StaticKeyProfile} from '../../src/config/profile-types.js'
-import type {LockRunner} from '../../src/credentials/cached.js'
+import type {LockRunner} from '../../src/lock/with-lock.js'
 import type {CredentialDeps} from '../../src/credentials/credential-deps.js'
 import type {SsoSession} from '../../src/config/profile-types.js'
 import type {AccessToken, TokenProvider} from '../../src/sso/session-types.js'
-import type {SecretStore} from '../../src/store/secret-store.js'
 import type {ClientFactory, SigningCredentials} from '../../src/util/aws-clients.js'
 import {resolvePaths} from '../../src/util/paths.js'
+import {fakeClock} from '../helpers/fake-clock.js'
+import {createMemoryStore} from '../helpers/memory-store.js'
 
 export const T0 = Date.parse('2026-11-22T12:00:00Z')
-
-/** A clock tests move by hand. */
-export function fakeClock(start = T0): {now: () => number; advance: (ms: number) => void} {
-  let t = start
-  return {now: () => t, advance: (ms) => (t += ms)}
-}
-
-/** A Map-backed SecretStore that counts reads and writes. */
-export function mapStore(): SecretStore & {items: Map<string, string>; sets: number} {
-  const items = new Map<string, string>()
-  const store = {
-    kind: 'memory',
-    description: 'test map',
-    items,
-    sets: 0,
-    async get(key: string) {
-      return items.get(key)
-    },
-    async set(key: string, value: string) {
-      store.sets++
-      items.set(key, value)
-    },
-    async delete(key: string) {
-      return items.delete(key)
-    },
-    async list(prefix: string) {
-      return [...items.keys()].filter((k) => k.startsWith(prefix))
-    },
-  }
-  return store
-}
 
 /** An in-process lock (per name, FIFO): single flight within one test process. */
 export function memoryLock(): LockRunner & {names: string[]} {
@@ -140,15 +110,15 @@ export function fakeTokens(): TokenProvider & {gets: number; invalidated: string
 }
 
 export function fakeDeps(options: {respond?: Responder} = {}) {
-  const clock = fakeClock()
+  const clock = fakeClock(T0)
   const stderrText: string[] = []
   const clients = fakeClients(clock, options.respond)
   const tokens = fakeTokens()
-  const store = mapStore()
+  const store = createMemoryStore()
   const lock = memoryLock()
   const deps = {
     now: clock.now,
-    sleep: async () => {},
+    sleep: clock.sleep,
     env: {},
     stderr: {write: (text: string) => void stderrText.push(text)},
     paths: resolvePaths({HOME: '/nonexistent-home'}),

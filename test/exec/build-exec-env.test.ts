@@ -1,5 +1,6 @@
 import {expect} from 'chai'
-import {buildExecEnv, staleVariables} from '../../src/exec/build-exec-env.js'
+import {staleVariables} from '../../src/credentials/credential-variables.js'
+import {buildExecEnv} from '../../src/exec/build-exec-env.js'
 
 const credentials = {accessKeyId: 'ASIANEW', secretAccessKey: 'new-secret', sessionToken: 'new-token', expiresAt: Date.parse('2026-11-22T13:00:00Z')}
 

@@ -5,9 +5,9 @@ import {LoginRequiredError} from '../../src/errors.js'
 import {startCredentialServer} from '../../src/exec/start-credential-server.js'
 
 /** One GET on a fresh connection (no keep-alive pool shared between test servers). */
-function get(url: string, authorization?: string): Promise<{status: number; headers: Record<string, unknown>; json: () => unknown}> {
+function get(url: string, authorization?: string, extra: Record<string, string> = {}): Promise<{status: number; headers: Record<string, unknown>; json: () => unknown}> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(url, {agent: false, headers: authorization === undefined ? {} : {authorization}}, (res) => {
+    const req = httpRequest(url, {agent: false, headers: {...(authorization === undefined ? {} : {authorization}), ...extra}}, (res) => {
       let body = ''
       res.setEncoding('utf8').on('data', (d: string) => (body += d))
       res.on('end', () => resolve({status: res.statusCode ?? 0, headers: res.headers, json: () => JSON.parse(body)}))
@@ -57,17 +57,27 @@ describe('startCredentialServer', () => {
     expect(calls).to.equal(0)
   })
 
+  it('refuses a foreign Host (DNS rebinding), an Origin header and a body with 403/413, without calling the provider', async () => {
+    expect((await get(server.url, server.token, {host: 'evil.example:80'})).status).to.equal(403)
+    expect((await get(server.url, server.token, {host: `attacker.test:${new URL(server.url).port}`})).status).to.equal(403)
+    expect((await get(server.url, server.token, {origin: 'https://evil.example'})).status).to.equal(403)
+    expect((await get(server.url, server.token, {'content-length': '5'})).status).to.be.oneOf([400, 413])
+    expect((await get(server.url.replace('127.0.0.1', 'localhost'), server.token)).status).to.equal(200)
+    expect(calls).to.equal(1)
+  })
+
   it('asks the provider on each request (the cache decides), one at a time for simultaneous requests', async () => {
     const key = () => get(server.url, server.token).then((r) => (r.json() as {AccessKeyId: string}).AccessKeyId)
     expect(await Promise.all([key(), key(), key()])).to.deep.equal(['ASIA1', 'ASIA1', 'ASIA1'])
     expect(await key()).to.equal('ASIA2')
   })
 
-  it('answers 500 with the one-line reason when credentials cannot be had, and tells the user', async () => {
+  it('answers 403 with the one-line reason when the session is gone, and tells the user', async () => {
     fail = true
     const response = await get(server.url, server.token)
-    expect(response.status).to.equal(500)
-    expect(response.json()).to.deep.equal({Code: 'LoginRequired', Message: 'Session "corp": no valid session. Run `keyless login --session corp`.'})
+    expect(response.status).to.equal(403)
+    const message = 'Session "corp": no valid session. Run `keyless login --session corp`.'
+    expect(response.json()).to.deep.equal({code: 'LoginRequired', message, Code: 'LoginRequired', Message: message})
     expect(warnings).to.deep.equal(['credential endpoint: Session "corp": no valid session. Run `keyless login --session corp`.'])
   })
 })

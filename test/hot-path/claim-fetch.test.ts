@@ -4,20 +4,28 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {expect} from 'chai'
 import {claimFetch} from '../../src/hot-path/claim-fetch.js'
+import {fakeClock, type FakeClock} from '../helpers/fake-clock.js'
 
 describe('claimFetch', () => {
   let dir: string
   let lockPath: string
   let claimPath: string
   let exits: Array<() => void>
+  let clock: FakeClock
   const options = (extra: Partial<Parameters<typeof claimFetch>[0]> = {}) => ({
-    lockPath, claimPath, timeoutMs: 2000, intervalMs: 5, onExit: (fn: () => void) => exits.push(fn), ...extra,
+    lockPath, claimPath, timeoutMs: 2000, intervalMs: 5, onExit: (fn: () => void) => exits.push(fn), now: clock.now, sleep: clock.sleep, ...extra,
   })
+  /** Lets a waiting claimFetch poll `n` more times (each poll ends in one sleep). */
+  const polls = async (n: number) => {
+    const target = clock.sleeps.length + n
+    while (clock.sleeps.length < target) await new Promise((resolve) => setImmediate(resolve))
+  }
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'keyless-claim-'))
     lockPath = join(dir, 'credentials.lock')
     claimPath = join(dir, 'credentials.claim.lock')
     exits = []
+    clock = fakeClock()
   })
   afterEach(async () => {
     await rm(dir, {recursive: true, force: true})
@@ -36,10 +44,11 @@ describe('claimFetch', () => {
     const waiting = claimFetch(options())
     let settled = false
     void waiting.then(() => (settled = true))
-    await new Promise((r) => setTimeout(r, 30))
+    await polls(3)
+    expect(settled).to.equal(false) // the claim is held
     mkdirSync(lockPath) // the claimer's full path takes the credential lock
     exits[0]() // and its claim goes away when it exits…
-    await new Promise((r) => setTimeout(r, 30))
+    await polls(3)
     expect(settled).to.equal(false) // …but the lock is still held
     rmSync(lockPath, {recursive: true})
     expect(await waiting).to.equal('fetched-elsewhere')
@@ -56,9 +65,11 @@ describe('claimFetch', () => {
     mkdirSync(lockPath)
     mkdirSync(claimPath)
     writeFileSync(join(claimPath, 'pid'), String(process.pid))
-    const started = Date.now()
+    const started = clock.now()
     expect(await claimFetch(options({timeoutMs: 100}))).to.equal('gave-up')
-    expect(Date.now() - started).to.be.within(90, 1500)
+    // It polled every 5 ms until the deadline, not a poll more.
+    expect(clock.now() - started).to.equal(100)
+    expect(clock.sleeps).to.deep.equal(Array.from({length: 20}, () => 5))
     expect(existsSync(claimPath)).to.equal(true)
   })
 })

@@ -1,10 +1,11 @@
 import {expect} from 'chai'
 import {createAdaptiveLimiter} from '../../src/portal/adaptive-limiter.js'
-import {createVirtualClock, seededRandom} from './virtual-clock.js'
+import {fakeClock} from '../helpers/fake-clock.js'
+import {seededRandom} from '../helpers/seeded-random.js'
 
 /** Sends `requests` through the limiter to a sliding-window server accepting `limit` per second. */
 async function simulate(options: {requests: number; limit: number; latencyMs: number; maxConcurrency?: number}) {
-  const clock = createVirtualClock()
+  const clock = fakeClock(1_700_000_000_000, {timers: true})
   const limiter = createAdaptiveLimiter({maxConcurrency: options.maxConcurrency ?? 16}, {...clock, random: seededRandom(1)})
   const accepted: number[] = []
   let throttled = 0
@@ -44,7 +45,7 @@ describe('createAdaptiveLimiter', () => {
   })
 
   it('halves its rate on a throttle (once per epoch), not below what the server accepted', async () => {
-    const clock = createVirtualClock()
+    const clock = fakeClock(1_700_000_000_000, {timers: true})
     const limiter = createAdaptiveLimiter({initialRate: 100, maxRate: 1000}, clock)
     const successes: number[] = []
     for (let i = 0; i < 40; i++) {
@@ -66,7 +67,7 @@ describe('createAdaptiveLimiter', () => {
   })
 
   it('with nothing accepted, a throttle halves the rate (down to minRate)', async () => {
-    const clock = createVirtualClock()
+    const clock = fakeClock(1_700_000_000_000, {timers: true})
     const limiter = createAdaptiveLimiter({initialRate: 8, minRate: 1, epochMs: 0}, clock)
     const rates: number[] = []
     for (let i = 0; i < 5; i++) {
@@ -78,7 +79,7 @@ describe('createAdaptiveLimiter', () => {
   })
 
   it('grows again after throttling stops, and paces sends 1/rate apart', async () => {
-    const clock = createVirtualClock()
+    const clock = fakeClock(1_700_000_000_000, {timers: true})
     const limiter = createAdaptiveLimiter({initialRate: 4, maxConcurrency: 1}, {...clock, random: () => 0.5})
     const sendTimes: number[] = []
     for (let i = 0; i < 4; i++) {

@@ -3,7 +3,8 @@ import {discoverAssignments, type DiscoveryProgress} from '../../src/portal/disc
 import type {SsoSession} from '../../src/config/profile-types.js'
 import type {AccessToken, TokenProvider} from '../../src/sso/session-types.js'
 import {fakePortal, makeAccounts} from './fake-portal.js'
-import {createVirtualClock, seededRandom} from './virtual-clock.js'
+import {fakeClock} from '../helpers/fake-clock.js'
+import {seededRandom} from '../helpers/seeded-random.js'
 
 const session: SsoSession = {name: 'corp', startUrl: 'https://d-1.awsapps.com/start', region: 'eu-west-1', scopes: ['sso:account:access']}
 
@@ -29,7 +30,7 @@ const pairsOf = (accounts: Array<{accountId: string; roles: string[]}>) =>
 
 describe('discoverAssignments', () => {
   it('finds every pair of 300 accounts through a portal that throttles ListAccountRoles at 20/s, close to the bound', async () => {
-    const clock = createVirtualClock()
+    const clock = fakeClock(1_700_000_000_000, {timers: true})
     const accounts = makeAccounts(300, 3)
     const portal = fakePortal(clock, {accounts, latencyMs: 20, rolesPerSecond: 20})
     const progress: DiscoveryProgress[] = []
@@ -57,7 +58,7 @@ describe('discoverAssignments', () => {
   })
 
   it('follows ListAccountRoles pages', async () => {
-    const clock = createVirtualClock()
+    const clock = fakeClock(1_700_000_000_000, {timers: true})
     const accounts = makeAccounts(3, 250)
     const portal = fakePortal(clock, {accounts})
     const result = await clock.run(discoverAssignments(session, {...clock, tokens: fakeTokens(['t']), portal: async () => portal.client}))
@@ -67,7 +68,7 @@ describe('discoverAssignments', () => {
   })
 
   it('retries 5xx with backoff and loses nothing', async () => {
-    const clock = createVirtualClock()
+    const clock = fakeClock(1_700_000_000_000, {timers: true})
     const accounts = makeAccounts(20, 2)
     const portal = fakePortal(clock, {accounts, fail500: 5})
     const result = await clock.run(discoverAssignments(session, {...clock, random: seededRandom(9), tokens: fakeTokens(['t']), portal: async () => portal.client}))
@@ -76,7 +77,7 @@ describe('discoverAssignments', () => {
   })
 
   it('gives up on a portal that keeps failing, with a network error (exit 6)', async () => {
-    const clock = createVirtualClock()
+    const clock = fakeClock(1_700_000_000_000, {timers: true})
     const portal = fakePortal(clock, {accounts: makeAccounts(2, 1), fail500: 1000})
     const error = await clock
       .run(discoverAssignments(session, {...clock, random: seededRandom(1), tokens: fakeTokens(['t']), portal: async () => portal.client}, {maxAttempts: 4}))
@@ -86,7 +87,7 @@ describe('discoverAssignments', () => {
   })
 
   it('on 401 invalidates the token once, gets a fresh one and carries on', async () => {
-    const clock = createVirtualClock()
+    const clock = fakeClock(1_700_000_000_000, {timers: true})
     const accounts = makeAccounts(30, 2)
     const portal = fakePortal(clock, {accounts, validTokens: new Set(['fresh']), latencyMs: 5})
     const tokens = fakeTokens(['stale', 'fresh'])
@@ -96,7 +97,7 @@ describe('discoverAssignments', () => {
   })
 
   it('a token rejected again after renewal means login required (exit 3)', async () => {
-    const clock = createVirtualClock()
+    const clock = fakeClock(1_700_000_000_000, {timers: true})
     const portal = fakePortal(clock, {accounts: makeAccounts(3, 1), validTokens: new Set(['never'])})
     const tokens = fakeTokens(['a', 'b'])
     const error = await clock
@@ -107,7 +108,7 @@ describe('discoverAssignments', () => {
   })
 
   it('an organization with no accounts is an empty list', async () => {
-    const clock = createVirtualClock()
+    const clock = fakeClock(1_700_000_000_000, {timers: true})
     const portal = fakePortal(clock, {accounts: []})
     const result = await clock.run(discoverAssignments(session, {...clock, tokens: fakeTokens(['t']), portal: async () => portal.client}))
     expect(result.accounts).to.deep.equal([])

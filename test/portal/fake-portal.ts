@@ -1,5 +1,5 @@
 import {ListAccountRolesCommand, ListAccountsCommand, type SSOClient} from '@aws-sdk/client-sso'
-import type {VirtualClock} from './virtual-clock.js'
+import type {FakeClock} from '../helpers/fake-clock.js'
 
 export interface FakeAccount {
   accountId: string
@@ -23,7 +23,7 @@ function awsError(name: string, status: number): Error {
 }
 
 /** An SSOClient stand-in with the portal's paging, sliding-window throttling and bearer check. */
-export function fakePortal(clock: VirtualClock, options: FakePortalOptions) {
+export function fakePortal(clock: FakeClock, options: FakePortalOptions) {
   const accepted: number[] = []
   const counts = {ListAccounts: 0, ListAccountRoles: 0, throttled: 0, unauthorized: 0, maxResults: new Set<number>()}
   let fail500 = options.fail500 ?? 0

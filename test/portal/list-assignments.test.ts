@@ -6,7 +6,7 @@ import {assignmentCachePath, assignmentCacheTtlMs} from '../../src/portal/assign
 import {listAssignments, type ListAssignmentsDeps} from '../../src/portal/list-assignments.js'
 import type {SsoSession} from '../../src/config/profile-types.js'
 import {fakePortal, makeAccounts} from './fake-portal.js'
-import {createVirtualClock} from './virtual-clock.js'
+import {fakeClock} from '../helpers/fake-clock.js'
 
 const corp: SsoSession = {name: 'corp', startUrl: 'https://d-1.awsapps.com/start', region: 'eu-west-1', scopes: []}
 const lab: SsoSession = {name: 'lab/x', startUrl: 'https://d-2.awsapps.com/start', region: 'us-east-1', scopes: []}
@@ -19,7 +19,7 @@ describe('listAssignments', () => {
   afterEach(async () => rm(dir, {recursive: true, force: true}))
 
   function setup(isTTY: boolean) {
-    const clock = createVirtualClock()
+    const clock = fakeClock(1_700_000_000_000, {timers: true})
     const portal = fakePortal(clock, {accounts: makeAccounts(30, 2), latencyMs: 5})
     const stderr: string[] = []
     const deps: ListAssignmentsDeps = {

@@ -22,7 +22,7 @@ describe('sso/device-login', () => {
     const token = await deviceLogin(session, {}, f.deps)
     expect(token.accessToken).to.equal(f.oidc.issued[0].accessToken)
     expect(token.refreshToken).to.equal(f.oidc.issued[0].refreshToken)
-    expect(token.expiresAt).to.equal(f.clock.t + 3600_000)
+    expect(token.expiresAt).to.equal(f.clock.now() + 3600_000)
     expect(f.clock.sleeps).to.deep.equal([5000, 5000, 5000])
     expect(f.oidc.count('CreateTokenCommand')).to.equal(3)
     const register = f.oidc.calls.find((c) => c.op === 'RegisterClientCommand')
@@ -96,7 +96,7 @@ describe('sso/device-login', () => {
     const first = await readRegistration(f.store, 'corp')
     await deviceLogin(session, {}, f.deps)
     expect(f.oidc.count('RegisterClientCommand')).to.equal(1)
-    f.clock.t = first!.expiresAt - 59 * 60_000
+    f.clock.set(first!.expiresAt - 59 * 60_000)
     await deviceLogin(session, {}, f.deps)
     expect(f.oidc.count('RegisterClientCommand')).to.equal(2)
     expect((await readRegistration(f.store, 'corp'))?.clientId).not.to.equal(first?.clientId)

@@ -1,31 +1,12 @@
 import type {SSOOIDCClient} from '@aws-sdk/client-sso-oidc'
 import type {SSOClient} from '@aws-sdk/client-sso'
-import type {Output} from '../../src/deps.js'
-import {createMemoryStore} from '../../src/store/memory-store.js'
+import {bufferOutput} from '../helpers/buffer-output.js'
+import {fakeClock} from '../helpers/fake-clock.js'
+import {createMemoryStore} from '../helpers/memory-store.js'
 import type {ClientFactory} from '../../src/util/aws-clients.js'
 import type {TokenProviderDeps} from '../../src/sso/token-provider.js'
 import type {SsoSession} from '../../src/config/profile-types.js'
 import {resolvePaths} from '../../src/util/paths.js'
-
-/** A clock whose sleep advances time at once, recording every wait. */
-export function fakeClock(start = Date.UTC(2026, 0, 1)) {
-  const clock = {
-    t: start,
-    sleeps: [] as number[],
-    now: () => clock.t,
-    sleep: async (ms: number) => {
-      clock.sleeps.push(ms)
-      clock.t += ms
-      await new Promise((resolve) => setImmediate(resolve))
-    },
-  }
-  return clock
-}
-
-export function bufferOutput(isTTY = false): Output & {text: () => string} {
-  let text = ''
-  return {isTTY, write: (s: string) => void (text += s), text: () => text}
-}
 
 /** An SDK-shaped OIDC error: name, error, error_description, and the SDK's useless message. */
 export function oidcError(name: string, error: string, description: string): Error {

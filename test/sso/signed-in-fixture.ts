@@ -12,12 +12,12 @@ export async function signedIn(home: string) {
   const f = fakeDeps({home})
   await deviceLogin(session, {}, f.deps).then((t) => writeToken(f.store, 'corp', t))
   const creds = (n: number, expiresAt: number) => serializeCredentials({accessKeyId: `ASIA${n}`, secretAccessKey: 'sk-SECRET', sessionToken: 'st-SECRET', expiresAt})
-  await f.store.set(storeKeys.role('corp', '111111111111', 'Admin'), creds(1, f.clock.t + 50 * 60_000))
-  await f.store.set(storeKeys.role('corp', '222222222222', 'Read'), creds(2, f.clock.t + 20 * 60_000))
-  await f.store.set(storeKeys.role('corp', '333333333333', 'Old'), creds(3, f.clock.t - 1))
-  await f.store.set(storeKeys.role('lab', '444444444444', 'Dev'), creds(4, f.clock.t + 60 * 60_000))
-  await f.store.set(storeKeys.chain('corp', 'c0ffee'), creds(5, f.clock.t + 30 * 60_000))
-  await f.store.set(storeKeys.chain('lab', 'beef'), creds(6, f.clock.t + 30 * 60_000))
+  await f.store.set(storeKeys.role('corp', '111111111111', 'Admin'), creds(1, f.clock.now() + 50 * 60_000))
+  await f.store.set(storeKeys.role('corp', '222222222222', 'Read'), creds(2, f.clock.now() + 20 * 60_000))
+  await f.store.set(storeKeys.role('corp', '333333333333', 'Old'), creds(3, f.clock.now() - 1))
+  await f.store.set(storeKeys.role('lab', '444444444444', 'Dev'), creds(4, f.clock.now() + 60 * 60_000))
+  await f.store.set(storeKeys.chain('corp', 'c0ffee'), creds(5, f.clock.now() + 30 * 60_000))
+  await f.store.set(storeKeys.chain('lab', 'beef'), creds(6, f.clock.now() + 30 * 60_000))
   await f.store.set(storeKeys.token('corp-other'), '{"other": true}')
   return f
 }

@@ -26,17 +26,17 @@ function storedToken(now: number, overrides: Partial<StoredToken> = {}): StoredT
 async function seedRegistration(f: ReturnType<typeof fakeDeps>) {
   await f.store.set(
     storeKeys.registration('corp'),
-    JSON.stringify({clientId: 'client-0', clientSecret: 'cs-SECRETCS', expiresAt: f.clock.t + minutes(60 * 24 * 30), scopes: session.scopes, flow: 'device', grantTypes: [], startUrl: session.startUrl, region: session.region}),
+    JSON.stringify({clientId: 'client-0', clientSecret: 'cs-SECRETCS', expiresAt: f.clock.now() + minutes(60 * 24 * 30), scopes: session.scopes, flow: 'device', grantTypes: [], startUrl: session.startUrl, region: session.region}),
   )
 }
 
 describe('sso/token-provider', () => {
   it('uses a valid stored token without calling anything', async () => {
     const f = fakeDeps()
-    await writeToken(f.store, 'corp', storedToken(f.clock.t))
+    await writeToken(f.store, 'corp', storedToken(f.clock.now()))
     const tokens = createTokenProvider(f.deps, {noLogin: false})
     const token = await tokens.get(session)
-    expect(token).to.deep.equal({accessToken: 'old-access-SECRETAT', expiresAt: f.clock.t + minutes(60)})
+    expect(token).to.deep.equal({accessToken: 'old-access-SECRETAT', expiresAt: f.clock.now() + minutes(60)})
     expect(f.oidc.calls).to.deep.equal([])
     expect(f.lock.acquisitions).to.equal(0)
   })
@@ -45,7 +45,7 @@ describe('sso/token-provider', () => {
     it(`refreshes a token ${what} silently, without a browser`, async () => {
       const f = fakeDeps()
       await seedRegistration(f)
-      await writeToken(f.store, 'corp', storedToken(f.clock.t, {expiresAt: f.clock.t + expiresIn}))
+      await writeToken(f.store, 'corp', storedToken(f.clock.now(), {expiresAt: f.clock.now() + expiresIn}))
       const token = await createTokenProvider(f.deps, {noLogin: true}).get(session)
       expect(token.accessToken).to.equal(f.oidc.issued[0].accessToken)
       expect(f.oidc.count('CreateTokenCommand', 'refresh_token')).to.equal(1)
@@ -61,7 +61,7 @@ describe('sso/token-provider', () => {
   it('keeps the old refresh token when the refresh answer has none', async () => {
     const f = fakeDeps()
     await seedRegistration(f)
-    await writeToken(f.store, 'corp', storedToken(f.clock.t, {expiresAt: f.clock.t - 1}))
+    await writeToken(f.store, 'corp', storedToken(f.clock.now(), {expiresAt: f.clock.now() - 1}))
     f.oidc.refreshAnswers.push('ok-without-refresh-token')
     await createTokenProvider(f.deps, {noLogin: true}).get(session)
     const stored = await readToken(f.store, 'corp')
@@ -72,7 +72,7 @@ describe('sso/token-provider', () => {
   it('drops the token when the refresh is rejected (InvalidGrant), then logs in', async () => {
     const f = fakeDeps()
     await seedRegistration(f)
-    await writeToken(f.store, 'corp', storedToken(f.clock.t, {expiresAt: f.clock.t - 1}))
+    await writeToken(f.store, 'corp', storedToken(f.clock.now(), {expiresAt: f.clock.now() - 1}))
     f.oidc.refreshAnswers.push('invalid_grant')
     const token = await createTokenProvider(f.deps, {noLogin: false}).get(session)
     expect(f.oidc.count('StartDeviceAuthorizationCommand')).to.equal(1)
@@ -84,7 +84,7 @@ describe('sso/token-provider', () => {
   it('with noLogin, a rejected refresh drops the token and fails with exit 3', async () => {
     const f = fakeDeps()
     await seedRegistration(f)
-    await writeToken(f.store, 'corp', storedToken(f.clock.t, {expiresAt: f.clock.t - 1}))
+    await writeToken(f.store, 'corp', storedToken(f.clock.now(), {expiresAt: f.clock.now() - 1}))
     f.oidc.refreshAnswers.push('invalid_grant')
     const error = await createTokenProvider(f.deps, {noLogin: true}).get(session).catch((e: unknown) => e)
     expect(error).to.be.instanceOf(LoginRequiredError)
@@ -114,7 +114,7 @@ describe('sso/token-provider', () => {
 
   it('logs in when the stored token is for another start URL', async () => {
     const f = fakeDeps()
-    await writeToken(f.store, 'corp', storedToken(f.clock.t, {startUrl: 'https://other.awsapps.com/start'}))
+    await writeToken(f.store, 'corp', storedToken(f.clock.now(), {startUrl: 'https://other.awsapps.com/start'}))
     await createTokenProvider(f.deps, {noLogin: false}).get(session)
     expect(f.oidc.count('StartDeviceAuthorizationCommand')).to.equal(1)
   })
@@ -122,7 +122,7 @@ describe('sso/token-provider', () => {
   it('falls back to the still-valid token when the refresh cannot reach the service', async () => {
     const f = fakeDeps()
     await seedRegistration(f)
-    await writeToken(f.store, 'corp', storedToken(f.clock.t, {expiresAt: f.clock.t + minutes(10)}))
+    await writeToken(f.store, 'corp', storedToken(f.clock.now(), {expiresAt: f.clock.now() + minutes(10)}))
     f.oidc.refreshAnswers.push('network')
     const token = await createTokenProvider(f.deps, {noLogin: true}).get(session)
     expect(token.accessToken).to.equal('old-access-SECRETAT')
@@ -153,7 +153,7 @@ describe('sso/token-provider', () => {
   it('invalidate drops the token the portal refused; the next get refreshes once', async () => {
     const f = fakeDeps()
     await seedRegistration(f)
-    await writeToken(f.store, 'corp', storedToken(f.clock.t))
+    await writeToken(f.store, 'corp', storedToken(f.clock.now()))
     const tokens = createTokenProvider(f.deps, {noLogin: true})
     const before = await tokens.get(session)
     await tokens.invalidate(session, before)
@@ -166,15 +166,15 @@ describe('sso/token-provider', () => {
 
   it('invalidate leaves a newer token alone', async () => {
     const f = fakeDeps()
-    await writeToken(f.store, 'corp', storedToken(f.clock.t))
+    await writeToken(f.store, 'corp', storedToken(f.clock.now()))
     const tokens = createTokenProvider(f.deps, {noLogin: true})
-    await tokens.invalidate(session, {accessToken: 'an-older-token', expiresAt: f.clock.t})
+    await tokens.invalidate(session, {accessToken: 'an-older-token', expiresAt: f.clock.now()})
     expect((await readToken(f.store, 'corp'))?.accessToken).to.equal('old-access-SECRETAT')
   })
 
   it('invalidate without a refresh token removes the token: the next get needs a login', async () => {
     const f = fakeDeps()
-    await writeToken(f.store, 'corp', storedToken(f.clock.t, {refreshToken: undefined}))
+    await writeToken(f.store, 'corp', storedToken(f.clock.now(), {refreshToken: undefined}))
     const tokens = createTokenProvider(f.deps, {noLogin: true})
     await tokens.invalidate(session, await tokens.get(session))
     expect(await f.store.get(storeKeys.token('corp'))).to.equal(undefined)
@@ -184,7 +184,7 @@ describe('sso/token-provider', () => {
 
   it('ensure({force}) logs in again even with a valid token', async () => {
     const f = fakeDeps()
-    await writeToken(f.store, 'corp', storedToken(f.clock.t))
+    await writeToken(f.store, 'corp', storedToken(f.clock.now()))
     const tokens = createTokenProvider(f.deps, {noLogin: false})
     const {token, source} = await tokens.ensure(session, {force: true})
     expect(source).to.equal('login')
@@ -194,10 +194,10 @@ describe('sso/token-provider', () => {
 
   it('a token without a refresh token is used until a minute before it expires', async () => {
     const f = fakeDeps()
-    await writeToken(f.store, 'corp', storedToken(f.clock.t, {refreshToken: undefined, expiresAt: f.clock.t + minutes(5)}))
+    await writeToken(f.store, 'corp', storedToken(f.clock.now(), {refreshToken: undefined, expiresAt: f.clock.now() + minutes(5)}))
     const tokens = createTokenProvider(f.deps, {noLogin: true})
     expect((await tokens.get(session)).accessToken).to.equal('old-access-SECRETAT')
-    f.clock.t += minutes(4) + 30_000
+    f.clock.advance(minutes(4) + 30_000)
     expect(await tokens.get(session).catch((e: unknown) => e)).to.be.instanceOf(LoginRequiredError)
   })
 })
@@ -226,7 +226,7 @@ describe('sso/token-provider with the real cross-process lock', () => {
       expect(f.oidc.count('StartDeviceAuthorizationCommand')).to.equal(1)
       expect(f.browser).to.have.length(1)
       // A later attempt (after the failure) signs in again.
-      f.clock.t += 1000
+      f.clock.advance(1000)
       f.oidc.devicePolls.push('ok')
       const token = await createTokenProvider(deps, {noLogin: false}).get(session)
       expect(token.accessToken).to.be.a('string').and.not.equal('')

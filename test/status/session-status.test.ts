@@ -29,9 +29,9 @@ describe('session status (and its formatting)', () => {
       const result = await sessionStatus({nodeVersion: 'v22.1.0'}, f.deps)
       const corp = result.sessions.find((s) => s.session === 'corp')!
       expect(corp).to.deep.include({configured: true, startUrl: session.startUrl, region: session.region})
-      expect(corp.token).to.deep.equal({state: 'valid', expiresAt: new Date(f.clock.t + 3600_000).toISOString(), secondsLeft: 3600, refreshable: true})
+      expect(corp.token).to.deep.equal({state: 'valid', expiresAt: new Date(f.clock.now() + 3600_000).toISOString(), secondsLeft: 3600, refreshable: true})
       expect(corp.registration.secondsLeft).to.equal(90 * 24 * 3600 - 5)
-      expect(corp.roleCredentials).to.deep.include({count: 3, expired: 1, soonestExpiry: new Date(f.clock.t + 20 * 60_000).toISOString(), soonestSecondsLeft: 1200})
+      expect(corp.roleCredentials).to.deep.include({count: 3, expired: 1, soonestExpiry: new Date(f.clock.now() + 20 * 60_000).toISOString(), soonestSecondsLeft: 1200})
       const lab = result.sessions.find((s) => s.session === 'lab')!
       expect(lab.token).to.deep.equal({state: 'none', refreshable: false})
       expect(lab.roleCredentials.count).to.equal(2)
@@ -45,7 +45,7 @@ describe('session status (and its formatting)', () => {
     it('lists each cached credential with account name, role and time left, and marks guarded ones [PROD] (text and --json)', async () => {
       const f = await signedIn(home)
       // Account names from the non-secret account cache; a synced profile for the dev role; a chain marked production.
-      await writeAssignmentCache(f.deps.paths.cacheDir, session, f.clock.t - 5 * 3600_000, [
+      await writeAssignmentCache(f.deps.paths.cacheDir, session, f.clock.now() - 5 * 3600_000, [
         {accountId: '111111111111', accountName: 'workload-prod', roles: ['Admin']},
         {accountId: '222222222222', accountName: 'workload-dev', roles: ['Read']},
       ])
@@ -58,12 +58,12 @@ describe('session status (and its formatting)', () => {
       const config = await loadAwsConfig(f.deps.paths)
       const releaseKey = credentialKey(credentialSpec(resolveProfile(config, 'release')))!
       expect(releaseKey).to.match(/^chain\/corp\//)
-      await f.store.set(releaseKey, serializeCredentials({accessKeyId: 'ASIA7', secretAccessKey: 'sk-SECRET', sessionToken: 'st-SECRET', expiresAt: f.clock.t + 40 * 60_000}))
+      await f.store.set(releaseKey, serializeCredentials({accessKeyId: 'ASIA7', secretAccessKey: 'sk-SECRET', sessionToken: 'st-SECRET', expiresAt: f.clock.now() + 40 * 60_000}))
       await f.store.set(storeKeys.role('corp', '999999999999', 'Broken'), '{"accessKeyId": "ASIA9", "expiresAt": 1}')
 
       const result = await sessionStatus({nodeVersion: 'v22.1.0'}, f.deps)
       const corp = result.sessions.find((s) => s.session === 'corp')!
-      const at = (minutes: number) => ({expiresAt: new Date(f.clock.t + minutes * 60_000).toISOString(), secondsLeft: minutes * 60})
+      const at = (minutes: number) => ({expiresAt: new Date(f.clock.now() + minutes * 60_000).toISOString(), secondsLeft: minutes * 60})
       expect(corp.roleCredentials.items).to.deep.equal([
         {kind: 'role', accountId: '222222222222', accountName: 'workload-dev', roleName: 'Read', profiles: ['app'], guarded: false, ...at(20)},
         {kind: 'role', accountId: '111111111111', accountName: 'workload-prod', roleName: 'Admin', profiles: [], guarded: true, ...at(50)},
@@ -98,7 +98,7 @@ describe('session status (and its formatting)', () => {
 
     it('a serving profile decides: a *prod* profile name guards a role, keyless_environment = dev unguards a prod-named account', async () => {
       const f = await signedIn(home)
-      await writeAssignmentCache(f.deps.paths.cacheDir, session, f.clock.t, [{accountId: '111111111111', accountName: 'workload-prod', roles: ['Admin']}])
+      await writeAssignmentCache(f.deps.paths.cacheDir, session, f.clock.now(), [{accountId: '111111111111', accountName: 'workload-prod', roles: ['Admin']}])
       await writeFile(
         join(home, '.aws', 'config'),
         `${adminConfig}\n[profile prod-reader]\nkeyless_session = corp\nkeyless_account_id = 222222222222\nkeyless_role_name = Read\n\n` +
@@ -113,10 +113,10 @@ describe('session status (and its formatting)', () => {
 
     it('says expiring and expired, and notes an old Node once', async () => {
       const f = await signedIn(home)
-      f.clock.t += 50 * 60_000
+      f.clock.advance(50 * 60_000)
       let corp = (await sessionStatus({nodeVersion: 'v20.20.2'}, f.deps)).sessions[0]
       expect(corp.token.state).to.equal('expiring')
-      f.clock.t += 20 * 60_000
+      f.clock.advance(20 * 60_000)
       const result = await sessionStatus({nodeVersion: 'v20.20.2'}, f.deps)
       corp = result.sessions[0]
       expect(corp.token.state).to.equal('expired')

@@ -1,5 +1,5 @@
 import {expect} from 'chai'
-import {createMemoryStore} from '../../src/store/memory-store.js'
+import {createMemoryStore} from '../helpers/memory-store.js'
 import {getJson, setJson} from '../../src/store/typed-store.js'
 
 interface Cached {

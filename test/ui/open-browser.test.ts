@@ -1,4 +1,5 @@
 import {expect} from 'chai'
+import {existsSync} from 'node:fs'
 import {chmod, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -27,20 +28,17 @@ describe('ui/open-browser', () => {
     try {
       const script = join(dir, 'my browser')
       const log = join(dir, 'log')
-      await writeFile(script, `#!/bin/sh\nprintf '%s\\n' "$1" > '${log}'\nsleep 0.2\n`)
+      const release = join(dir, 'release')
+      const done = join(dir, 'done')
+      // A browser that keeps running until the test releases it (or 60 s pass).
+      await writeFile(script, `#!/bin/sh\nprintf '%s\\n' "$1" > '${log}'\ni=0\nwhile [ ! -e '${release}' ] && [ $i -lt 1200 ]; do sleep 0.05; i=$((i+1)); done\ntouch '${done}'\n`)
       await chmod(script, 0o755)
-      const started = Date.now()
       await openBrowser(url, {env: {...process.env, BROWSER: script}})
-      expect(Date.now() - started).to.be.below(200)
-      for (let i = 0; i < 50; i++) {
-        const text = await readFile(log, 'utf8').catch(() => '')
-        if (text) {
-          expect(text).to.equal(`${url}\n`)
-          return
-        }
-        await new Promise((r) => setTimeout(r, 20))
-      }
-      throw new Error('the browser script did not run')
+      // Resolved while the browser still runs: it was started, not waited for.
+      expect(existsSync(done)).to.equal(false)
+      expect(await eventually(() => readFile(log, 'utf8').catch(() => ''))).to.equal(`${url}\n`)
+      await writeFile(release, '')
+      expect(await eventually(async () => existsSync(done))).to.equal(true)
     } finally {
       await rm(dir, {recursive: true, force: true})
     }
@@ -93,3 +91,12 @@ describe('ui/open-browser', () => {
     })
   })
 })
+
+/** The first truthy value `read` gives, polling (what a test waits for, not how long it takes). */
+async function eventually<T>(read: () => Promise<T>): Promise<T> {
+  for (;;) {
+    const value = await read()
+    if (value) return value
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+}

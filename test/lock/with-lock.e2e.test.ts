@@ -224,4 +224,28 @@ describe('withLock', function () {
     expect(sleeps.length).to.be.above(10)
     expect(Math.max(...sleeps)).to.be.at.most(400)
   })
+
+  it('a waiter waits no longer than the holder declared it can take (holdMs), not its own 15 minutes', async () => {
+    let t = Date.now()
+    // a live holder (this process) that took the lock 10 s ago and said it needs at most 40 s
+    const path = await plantLock(dir, 'bounded', {pid: process.pid, host: hostname(), since: t - 10_000, holdMs: 40_000}, 0)
+    const error = await withLock('bounded', async () => 'no', {
+      dir,
+      timeoutMs: 15 * 60_000,
+      staleMs: 5_000,
+      now: () => t,
+      sleep: async (ms) => {
+        t += ms
+        await utimes(path, new Date(t), new Date(t)) // the holder's heartbeat
+      },
+    }).catch((e: unknown) => e)
+    // 40 s from its start, plus the 5 s stale margin: 35 s of waiting here, not 15 minutes
+    expect((error as KeylessError).line).to.match(/^Timed out after 35 s waiting for the lock "bounded" held by process \d+ since .*, which said it would take at most 40 s\./)
+  })
+
+  it('a holder records its holdMs (from when it got the lock) for waiters to read', async () => {
+    const seen = await withLock('recorded', async () => JSON.parse(await readFile(join(lockPath(dir, 'recorded'), 'owner.json'), 'utf8')) as LockOwner, {dir, holdMs: 1234})
+    expect(seen.holdMs).to.equal(1234)
+    expect(seen.since).to.be.closeTo(Date.now(), 5_000)
+  })
 })

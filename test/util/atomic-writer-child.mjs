@@ -2,7 +2,7 @@
 // as a spec): writes big files to argv[2] in a loop until it is killed, alternating two contents.
 // Mode "atomic" uses writeFileAtomic, mode "naive" fs.writeFile (the control).
 import {writeFile} from 'node:fs/promises'
-import {writeFileAtomic} from '../../src/config/write-file-atomic.js'
+import {writeFileAtomic} from '../../src/util/write-file-atomic.js'
 
 const [target, mode, sizeArg] = process.argv.slice(2)
 const size = Number(sizeArg)

@@ -8,7 +8,6 @@ import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {promisify} from 'node:util'
 import {ExitCode, KeylessError, StoreUnavailableError} from '../../src/errors.js'
-import {busTarget} from '../../src/store/probe-session-bus.js'
 import {createKeychainStore, toStoreError, type KeyringBinding} from '../../src/store/keychain-store.js'
 import type {SecretStore} from '../../src/store/secret-store.js'
 import {describeSecretStoreContract} from './secret-store-contract.js'
@@ -265,14 +264,6 @@ describe('keychain errors as one line', () => {
     expect(error).to.be.instanceOf(KeylessError)
     expect(error).to.not.be.instanceOf(StoreUnavailableError)
     expect(error.line).to.equal('Cannot write to the OS keychain (Windows Credential Manager): Entry is matched by 2 credentials: Ambiguous.')
-  })
-
-  it('reads the bus address forms libdbus uses', () => {
-    expect(busTarget('unix:path=/run/user/1000/bus')).to.deep.equal({path: '/run/user/1000/bus'})
-    expect(busTarget('unix:abstract=/tmp/dbus-Ab,guid=123')).to.deep.equal({path: '\0/tmp/dbus-Ab'})
-    expect(busTarget('unix:path=/tmp/with%20space,guid=1')).to.deep.equal({path: '/tmp/with space'})
-    expect(busTarget('autolaunch:;tcp:host=127.0.0.1,port=5555')).to.deep.equal({host: '127.0.0.1', port: 5555})
-    expect(busTarget('launchd:env=X')).to.equal(undefined)
   })
 })
 

@@ -1,7 +1,7 @@
 import {expect} from 'chai'
-import {createMemoryStore} from '../../src/store/memory-store.js'
 import type {SecretStore} from '../../src/store/secret-store.js'
-import {describeSecretStoreContract} from './secret-store-contract.js'
+import {describeSecretStoreContract} from '../store/secret-store-contract.js'
+import {createMemoryStore} from './memory-store.js'
 
 describeSecretStoreContract('memory', async () => {
   const store = createMemoryStore()
@@ -14,5 +14,14 @@ describe('createMemoryStore', () => {
     const b = createMemoryStore()
     expect(await a.get('token/x')).to.equal('v')
     expect(await b.get('token/x')).to.equal(undefined)
+  })
+
+  it('shows its items and counts writes', async () => {
+    const store = createMemoryStore()
+    await store.set('a', '1')
+    await store.set('a', '2')
+    await store.delete('a')
+    expect(store.sets).to.equal(2)
+    expect([...store.items]).to.deep.equal([])
   })
 })

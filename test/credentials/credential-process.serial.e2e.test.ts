@@ -1,7 +1,7 @@
 import {readFile, rm} from 'node:fs/promises'
 import {join} from 'node:path'
 import {expect} from 'chai'
-import {lockName} from '../../src/credentials/cached.js'
+import {lockName} from '../../src/lock/lock-name.js'
 import {serveCachedCredentials} from '../../src/hot-path/serve-cached-credentials.js'
 import {storeKeys} from '../../src/store/keys.js'
 import {openStore} from '../../src/store/open-store.js'
@@ -119,7 +119,7 @@ describe('keyless credential-process (built CLI, emulator, real keyring)', funct
     expect(new Set(jsons.map((j) => j.AccessKeyId)).size).to.equal(1)
     expect(sb.emulator.count('GetRoleCredentials', key)).to.equal(1)
     const lockDir = resolvePaths(sb.env).lockDir
-    expect(lockName(storeKeys.role('emulator', ids['workload-prod'], 'ReadOnlyAccess'))).to.be.a('string')
+    expect(lockName('credentials', storeKeys.role('emulator', ids['workload-prod'], 'ReadOnlyAccess'))).to.be.a('string')
     expect(grepTree(lockDir, [jsons[0].SecretAccessKey])).to.deep.equal([])
   })
 
