@@ -67,6 +67,13 @@ export function cached(provider: CredentialProvider, options: CacheOptions): Cre
         throw error
       }
       await options.failures?.clear()
+      if (fresh.expiresAt <= now()) {
+        // AWS just issued them, so they cannot be expired: this machine's clock is ahead.
+        const minutes = Math.max(1, Math.round((now() - fresh.expiresAt) / 60_000))
+        options.warn?.(
+          `the credentials AWS just issued expired ${minutes} minute(s) ago by this machine's clock (${new Date(fresh.expiresAt).toISOString()}): the clock is at least that far ahead. AWS tools will reject them and keyless fetches again on every call; fix the system time (e.g. timedatectl set-ntp true).`,
+        )
+      }
       try {
         await store.set(key, serializeCredentials(fresh))
       } catch (error) {
