@@ -55,7 +55,8 @@ export function credentialProvider(profile: ResolvedProfile, deps: CredentialDep
     lock,
     windowMs,
     warn: (message: string) => deps.stderr.write(`keyless: ${message}\n`),
-    failures: failureRecord(deps.paths.lockDir, lockName('credentials', key)),
+    // With the cross-process lock (not an injected one), the failure record beside it.
+    ...(deps.lock ? {} : {failures: failureRecord(deps.paths.lockDir, lockName('credentials', key))}),
     ...(deps.startedAt === undefined ? {} : {since: deps.startedAt}),
   }
   if (profile.kind === 'sso') return cached(ssoRoleProvider(profile, deps), options)

@@ -11,6 +11,8 @@ export const storeKeys = {
   chainPrefix: (session: string) => `chain/${session}/`,
   /** Long-lived key material moved off disk by `audit --fix`. */
   audit: (profile: string) => `audit/${profile}`,
+  /** Written and deleted right before a browser sign-in, to find a store that cannot be written before the user signs in. */
+  probe: (session: string) => `probe/${session}`,
   /** The agent's client, control and grant keys (src/agent/agent-keys.ts). */
   agent: 'agent/keys',
 } as const
