@@ -10,7 +10,7 @@ export DEBIAN_FRONTEND=noninteractive
 SUDO=""
 [ "$(id -u)" = 0 ] || SUDO="sudo"
 
-packages=(dbus gnome-keyring libsecret-tools awscli python3-boto3 bash zsh fish tmux curl)
+packages=(dbus gnome-keyring libsecret-tools awscli python3-boto3 bash zsh fish tmux curl systemd)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -2,6 +2,7 @@ import type {ClientFactory} from '../util/aws-clients.js'
 import type {Finding, KeyCheck, KeyMaterial} from './audit-types.js'
 import type {KeyOwner} from './key-owner.js'
 import type {MachineScan} from './scan-machine.js'
+import {shellQuote} from '../util/shell-quote.js'
 
 export interface CheckDeps {
   clients: Pick<ClientFactory, 'sts'>
@@ -82,7 +83,7 @@ export async function checkKeys(scan: MachineScan, deps: CheckDeps): Promise<voi
       if (!key) return
       finding.check = await check(key)
       if (finding.check.ok && finding.check.coveredBy.length > 0 && finding.fixable && finding.kind === 'aws-file') {
-        finding.advice = `keyless already covers account ${finding.check.account}: retire the key with \`keyless audit --retire --profile ${finding.profile} --replace-with ${finding.check.coveredBy[0]}\` (deactivated in IAM, proven dead, out of the files).`
+        finding.advice = `keyless already covers account ${finding.check.account}: retire the key with \`keyless audit --retire --profile ${shellQuote(finding.profile ?? '')} --replace-with ${shellQuote(finding.check.coveredBy[0])}\` (deactivated in IAM, proven dead, out of the files).`
       }
     }),
   )

@@ -2,6 +2,7 @@ import {formatDuration} from '../ui/format-duration.js'
 import type {AuditReport, Finding, Severity} from './audit-types.js'
 import type {FixResult} from './fix-keys.js'
 import type {RestoreResult} from './restore-keys.js'
+import {shellQuote} from '../util/shell-quote.js'
 
 const severityColor: Record<Severity, string> = {high: '1;31', medium: '33', low: '36', info: '2'}
 
@@ -87,7 +88,7 @@ export function formatFixResult(result: FixResult): string {
     if (f.replacedWith) lines.push(`  ${f.profile} now gets temporary credentials from keyless profile ${f.replacedWith} (credential_process).`)
     if (f.keptAs) lines.push(`  ${f.profile} keeps working: keyless exchanges the stored key (${f.keptAs}) for GetSessionToken credentials (credential_process); tools never see the key.`)
   }
-  lines.push(`Undo: keyless audit --restore${result.fixed.length === 1 ? ` --profile ${result.fixed[0].profile}` : ''}`)
+  lines.push(`Undo: keyless audit --restore${result.fixed.length === 1 ? ` --profile ${shellQuote(result.fixed[0].profile)}` : ''}`)
   if (result.fixed.every((f) => f.keptAs)) lines.push('The key stays active in IAM; only keyless uses it now, and tools get short-lived session credentials.')
   else lines.push('The keys still work until you deactivate them in IAM (aws iam update-access-key --status Inactive).')
   return lines.join('\n')
@@ -96,7 +97,7 @@ export function formatFixResult(result: FixResult): string {
 export function formatRestoreResult(result: RestoreResult): string {
   if (result.restored.length === 0 && result.failed.length === 0) return 'Nothing to restore.'
   const lines = result.restored.map(
-    (r) => `Restored ${r.profile}: ${r.files.map((f) => `${f.file} (${f.exact ? 'byte for byte' : 'lines put back; the file has other changes since'})`).join(', ')}.`,
+    (r) => `Restored ${r.profile}: ${r.files.map((f) => `${f.file} (${f.appended ? 'lines appended as their own section at the end' : f.exact ? 'byte for byte' : 'lines put back; the file has other changes since'})`).join(', ')}.`,
   )
   for (const f of result.failed) lines.push(`Could not restore ${f.profile}: ${f.reason}. Its item stays in the secret store.`)
   return lines.join('\n')

@@ -170,12 +170,44 @@ function replacementLines(section: IniSection, profile: string, replaceWith: Non
   return lines.length > 0 ? lines : undefined
 }
 
-/** Edits for a shell file: remove its whole-line credential assignments, each hunk anchored by the line before it. */
+/** The no-op `--fix` leaves where it removed key lines of a POSIX shell file, so a block it emptied stays valid. */
+export const shellNoOp = ': # keyless audit --fix moved AWS keys from here to the secret store (keyless audit --restore puts them back)'
+
+/** fish and csh accept empty blocks; sh, bash, ksh and zsh do not (`if …; then fi`, `f() { }`, `while …; do done`). */
+function isPosixShellFile(path: string): boolean {
+  return !/\.fish$|(^|\/)\.(t?cshrc|login)$/.test(path)
+}
+
+const codeLine = (line: string) => line.trim() !== '' && !line.trimStart().startsWith('#')
+// A line that opens a body (`then`, `do`, `else`, `{`, `(`, a case pattern `a)`), and one that closes one.
+const opensBody = /(?:^|[\s;])(?:then|do|else)\s*$|[{(]\s*$|\)\s*$/
+const closesBody = /^\s*(?:fi|done|esac|elif|else|\}|\)|;;)(?:\s|;|$)/
+
+/**
+ * Whether removing lines [from, to] of a POSIX shell file could leave an empty body: they are
+ * indented, or the code line before them opens a body, or the one after closes one. Then `--fix`
+ * leaves shellNoOp (`:`) in their place instead of nothing.
+ */
+function mayEmptyABody(lines: string[], from: number, to: number): boolean {
+  if (/^\s/.test(lines[from])) return true
+  let before = from - 1
+  while (before >= 0 && !codeLine(lines[before])) before--
+  let after = to + 1
+  while (after < lines.length && !codeLine(lines[after])) after++
+  return (before >= 0 && opensBody.test(lines[before].replace(/\r?\n$/, ''))) || (after < lines.length && closesBody.test(lines[after]))
+}
+
+/**
+ * Edits for a shell file: remove its whole-line credential assignments, each hunk anchored by the
+ * line before it. In a POSIX shell file, a run of removed lines that may be a block's whole body is
+ * replaced by a `:` no-op (with the run's indentation) so the file still parses (`bash -n`).
+ */
 function shellFileEdits(file: PlanFile): Edit[] {
   const text = file.text ?? ''
   const raw = rawLines(text)
   const eol = detectEol(text)
   const remove = shellLinesToRemove(text)
+  const posix = isPosixShellFile(file.path)
   const edits: Edit[] = []
   // runs of adjacent lines, each with the line before it as the anchor
   for (let i = 0; i < remove.length; ) {
@@ -184,6 +216,10 @@ function shellFileEdits(file: PlanFile): Edit[] {
     const start = Math.max(0, remove[i] - 1)
     const end = remove[j] + 1
     const block = raw.slice(start, end).filter((_, k) => !remove.includes(start + k))
+    if (posix && mayEmptyABody(raw, remove[i], remove[j])) {
+      const indent = /^[ \t]*/.exec(raw[remove[i]])![0]
+      block.push(`${indent}${shellNoOp}${eol}`)
+    }
     const atFileEnd = end === raw.length && terminatorOf(raw.at(-1) ?? '\n') === ''
     edits.push({profile: file.selector!, start, end, lines: fitLines(block, eol, atFileEnd ? 'none' : 'keep')})
     i = j + 1

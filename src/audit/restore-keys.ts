@@ -9,9 +9,13 @@ import type {SecretStore} from '../store/secret-store.js'
 import {decodeAuditItem, encodeAuditItem, type AuditItem, type AuditRecord, type Hunk} from './audit-record.js'
 import {displayPath} from './display-path.js'
 import {textHash} from './raw-lines.js'
+import {shellQuote} from '../util/shell-quote.js'
 import {undoHunks} from './undo-hunks.js'
+import {detectEol} from '../config/ini-document.js'
+import {rawLines, terminatorOf} from './raw-lines.js'
 
 export interface RestoreDeps {
+  now: () => number
   store: SecretStore
   paths: Pick<Paths, 'home' | 'configFile' | 'lockDir'>
 }
@@ -19,12 +23,19 @@ export interface RestoreDeps {
 export interface RestoreInput {
   /** Profiles (or shell files) to restore; empty: everything `--fix` stored. */
   profiles: string[]
+  /**
+   * `--append`: lines that cannot go back where they were (the text around them changed: a section
+   * renamed, CRLF conversion) are written as their own section at the end of the file instead.
+   */
+  append?: boolean
 }
 
 export interface RestoredFile {
   file: string
   /** The file is byte for byte what it was before the fix. */
   exact: boolean
+  /** --append wrote (some of) the lines at the end of the file. */
+  appended?: boolean
 }
 
 export interface RestoreResult {
@@ -82,10 +93,17 @@ async function restoreUnlocked(input: RestoreInput, deps: RestoreDeps): Promise<
       )
       const current = await readTextFile(path)
       const undone = undoHunks(current ?? '', hunks.map((h) => h.hunk))
-      for (const lost of undone.lost) {
-        const record = hunks.find((h) => h.hunk === lost)!.record
-        failedRecords.add(record)
-        lostReason.set(record, `${displayPath(path, home)} changed around the removed lines since --fix, so keyless cannot tell where they go`)
+      const appended = input.append === true && undone.lost.length > 0
+      if (appended) undone.text = appendLostLines(undone.text, undone.lost, new Date(deps.now()).toISOString())
+      else {
+        for (const lost of undone.lost) {
+          const record = hunks.find((h) => h.hunk === lost)!.record
+          failedRecords.add(record)
+          lostReason.set(
+            record,
+            `${displayPath(path, home)} changed around the removed lines since --fix, so keyless cannot tell where they go; \`keyless audit --restore --append --profile ${shellQuote(record.profile)}\` writes them as their own section at the end of the file`,
+          )
+        }
       }
       const first = owners[0].files.find((f) => f.path === path)!
       const existedBefore = owners.every((r) => r.files.find((f) => f.path === path)!.existed)
@@ -95,7 +113,7 @@ async function restoreUnlocked(input: RestoreInput, deps: RestoreDeps): Promise<
       }
       const exact = undone.text === '' && !existedBefore ? true : textHash(undone.text) === first.hashBefore
       for (const record of owners) {
-        fileResults.set(record, [...(fileResults.get(record) ?? []), {file: displayPath(path, home), exact}])
+        fileResults.set(record, [...(fileResults.get(record) ?? []), {file: displayPath(path, home), exact, ...(appended ? {appended} : {})}])
       }
     }
   }
@@ -122,4 +140,40 @@ async function restoreUnlocked(input: RestoreInput, deps: RestoreDeps): Promise<
 function normalize(profile: string, home: string): string {
   if (profile.startsWith('/')) return displayPath(profile, home)
   return profile
+}
+
+/** The lines of `before` that `after` no longer has (after is before minus those, plus maybe an added line). */
+function removedLines(hunk: Hunk): string[] {
+  const removed: string[] = []
+  let j = 0
+  for (const line of hunk.before) {
+    if (j < hunk.after.length && hunk.after[j] === line) j++
+    else removed.push(line)
+  }
+  return removed
+}
+
+const iniHeader = /^\s*\[[^\]]+\]\s*(?:[#;].*)?\r?\n?$/
+const iniEntry = /^\s*[a-z_]+\s*=/
+
+/**
+ * `--restore --append`: the lost hunks' removed lines at the end of the text, after a comment saying
+ * where they come from; for an AWS file under their section header (the one they stood in at --fix
+ * time), so they form their own section. Line endings follow the file's.
+ */
+function appendLostLines(text: string, lost: Hunk[], when: string): string {
+  const eol = detectEol(text)
+  const out: string[] = []
+  for (const hunk of [...lost].sort((a, b) => a.start - b.start)) {
+    const removed = removedLines(hunk)
+    if (removed.length === 0) continue
+    const aws = iniHeader.test(hunk.before[0] ?? '') && removed.every((l) => iniEntry.test(l))
+    out.push(`# keyless audit --restore --append (${when}): lines --fix had moved to the secret store${eol}`)
+    if (aws) out.push(hunk.before[0])
+    out.push(...removed)
+  }
+  const lines = [...out.map((l) => l.slice(0, l.length - terminatorOf(l).length) + eol)]
+  const last = rawLines(text).at(-1)
+  const lead = last === undefined ? '' : terminatorOf(last) === '' ? eol + eol : last.trim() === '' ? '' : eol
+  return text + lead + lines.join('')
 }

@@ -3,6 +3,7 @@ import type {Finding, Scan} from './audit-types.js'
 import {displayPath} from './display-path.js'
 import {judgeKey} from './judge-key.js'
 import {maskKeyId} from './mask-key-id.js'
+import {shellQuote} from '../util/shell-quote.js'
 
 /** Keys whose lines `--fix` removes from a profile. */
 export const keyEntryNames = ['aws_access_key_id', 'aws_secret_access_key', 'aws_session_token', 'aws_security_token'] as const
@@ -27,9 +28,9 @@ export function sectionProfileName(section: IniSection, format: 'config' | 'cred
   return section.header.trim()
 }
 
-/** Sections of `doc` that hold key material (an access key id, a secret key or a session token). */
+/** Sections of `doc` that hold key material (an access key id, a secret key or a session token); empty values (`aws_access_key_id =`) hold none. */
 export function sectionsWithKeys(doc: IniDocument): IniSection[] {
-  return doc.sections.filter((s) => s.entries.some((e) => (keyEntryNames as readonly string[]).includes(e.key)))
+  return doc.sections.filter((s) => s.entries.some((e) => (keyEntryNames as readonly string[]).includes(e.key) && e.value.trim() !== ''))
 }
 
 const day = 24 * 3600 * 1000
@@ -81,10 +82,10 @@ export function scanAwsFile(input: AwsFileInput, now: number): Scan {
       ...(judgement.expired === undefined ? {} : {expired: judgement.expired}),
       fixable: !malformed,
       advice: malformed
-        ? `Fix the malformed line ${doc.problems[0].line + 1} of ${shown} first; then \`keyless audit --fix --profile ${profile}\`.`
+        ? `Fix the malformed line ${doc.problems[0].line + 1} of ${shown} first; then \`keyless audit --fix --profile ${shellQuote(profile)}\`.`
         : judgement.longLived
-          ? `Move it off disk with \`keyless audit --fix --profile ${profile}\` (add --replace-with PROFILE to keep the name working), then deactivate the key in IAM.`
-          : `Stale temporary credentials: remove them with \`keyless audit --fix --profile ${profile}\`.`,
+          ? `Move it off disk with \`keyless audit --fix --profile ${shellQuote(profile)}\` (add --replace-with PROFILE to keep the name working), then deactivate the key in IAM.`
+          : `Stale temporary credentials: remove them with \`keyless audit --fix --profile ${shellQuote(profile)}\`.`,
       notes,
     }
     scan.findings.push(finding)

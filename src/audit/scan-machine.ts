@@ -1,5 +1,5 @@
 import {readdir, readFile, stat} from 'node:fs/promises'
-import {basename, dirname, join} from 'node:path'
+import {basename, dirname, isAbsolute, join} from 'node:path'
 import {parseIniDocument} from '../config/ini-document.js'
 import type {Paths} from '../util/paths.js'
 import type {Scan, Severity} from './audit-types.js'
@@ -50,7 +50,7 @@ async function listDir(dir: string, keep: (name: string) => boolean): Promise<st
 /** Shell start-up files of bash, zsh, sh and fish (and csh) that may export keys. */
 export async function shellStartupFiles(home: string, env: NodeJS.ProcessEnv): Promise<string[]> {
   const zdot = env.ZDOTDIR || home
-  const xdgConfig = env.XDG_CONFIG_HOME || join(home, '.config')
+  const xdgConfig = env.XDG_CONFIG_HOME && isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : join(home, '.config') // relative: ignored (XDG spec)
   const files = [
     ...['.profile', '.bashrc', '.bash_profile', '.bash_login', '.bash_aliases', '.bash_logout'].map((f) => join(home, f)),
     ...['.zshenv', '.zprofile', '.zshrc', '.zlogin'].map((f) => join(zdot, f)),

@@ -3,6 +3,7 @@ import {displayPath} from './display-path.js'
 import {judgeKey} from './judge-key.js'
 import {splitLines} from '../util/split-lines.js'
 import {maskKeyId} from './mask-key-id.js'
+import {shellQuote} from '../util/shell-quote.js'
 
 const variables = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_SECURITY_TOKEN'] as const
 type Variable = (typeof variables)[number]
@@ -118,7 +119,7 @@ export function scanShellFile(input: ShellFileInput, now: number): Scan {
       ...(judgement.expired === undefined ? {} : {expired: judgement.expired}),
       fixable: whole,
       advice: whole
-        ? `Every new shell exports this key: remove it with \`keyless audit --fix --profile ${shown}\`${judgement.longLived ? ', then deactivate the key in IAM' : ''}.`
+        ? `Every new shell exports this key: remove it with \`keyless audit --fix --profile ${shellQuote(shown)}\`${judgement.longLived ? ', then deactivate the key in IAM' : ''}.`
         : `Every new shell exports this key: edit line${lines.length > 1 ? 's' : ''} ${[...new Set(lines.map((a) => a.line + 1))].join(', ')} of ${shown} by hand (the line${lines.length > 1 ? 's do' : ' does'} more than set AWS keys).`,
       notes: [`line${lines.length > 1 ? 's' : ''} ${[...new Set(lines.map((a) => a.line + 1))].sort((a, b) => a - b).join(', ')}`],
     }

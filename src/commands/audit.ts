@@ -11,6 +11,7 @@ import type {AuditReport} from '../audit/audit-types.js'
 import {BaseCommand} from '../cli/base-command.js'
 import {KeylessError, UsageError} from '../errors.js'
 import {keylessCommand} from '../sync/keyless-command.js'
+import {shellQuote} from '../util/shell-quote.js'
 
 export default class Audit extends BaseCommand {
   static override summary = 'Find long-lived AWS access keys on this machine and move them off disk.'
@@ -31,6 +32,7 @@ Exit status: 0 when no long-lived key was found, 1 when one was (for onboarding 
     '<%= config.bin %> <%= command.id %> --retire --profile legacy-admin --yes',
     '<%= config.bin %> <%= command.id %> --reactivate --profile legacy-admin',
     '<%= config.bin %> <%= command.id %> --delete --profile legacy-admin --yes',
+    '<%= config.bin %> <%= command.id %> --restore --append --profile legacy-admin',
   ]
 
   static override enableJsonFlag = true
@@ -44,6 +46,7 @@ Exit status: 0 when no long-lived key was found, 1 when one was (for onboarding 
     via: Flags.string({summary: 'Sign the IAM calls with this keyless profile (default: the profile covering the key\'s account, else the key itself).'}),
     force: Flags.boolean({summary: 'With --retire --yes: deactivate even a key used in the last 24 hours, without a terminal.'}),
     restore: Flags.boolean({summary: 'Put keys moved by --fix back where they were.'}),
+    append: Flags.boolean({summary: 'With --restore: lines that cannot go back where they were (the file changed around them) are written as their own section at the end of the file.', dependsOn: ['restore']}),
     yes: Flags.boolean({char: 'y', summary: 'Do not ask: fix the --profile profiles, or all with keys.'}),
     profile: Flags.string({summary: 'Profile (or shell file, e.g. ~/.bashrc) to fix or restore; repeatable.', multiple: true}),
     'replace-with': Flags.string({summary: 'With --fix or --retire: the emptied profiles get temporary credentials from this keyless profile.', exclusive: ['keep']}),
@@ -65,7 +68,7 @@ Exit status: 0 when no long-lived key was found, 1 when one was (for onboarding 
         const result = await retireKey({profile, via, yes: flags.yes, force: flags.force, replaceWith: flags['replace-with'], keylessCommand: command}, iamDeps)
         this.log(`Retired key ${result.owner.keyId} of ${result.owner.userName} (account ${result.owner.account}): Inactive in IAM, proven dead (InvalidClientTokenId)${result.files.length > 0 ? `, removed from ${result.files.join(', ')}` : ''}.`)
         if (result.replacedWith) this.log(`  ${profile} now gets temporary credentials from keyless profile ${result.replacedWith}.`)
-        this.log(`Kept in the secret store (${result.storeKey}) only for: keyless audit --reactivate --profile ${profile}; delete it for good with keyless audit --delete --profile ${profile}.`)
+        this.log(`Kept in the secret store (${result.storeKey}) only for: keyless audit --reactivate --profile ${shellQuote(profile)}; delete it for good with keyless audit --delete --profile ${shellQuote(profile)}.`)
         return result
       }
       if (flags.reactivate) {
@@ -78,9 +81,14 @@ Exit status: 0 when no long-lived key was found, 1 when one was (for onboarding 
       return result
     }
     if (flags.restore) {
-      const result = await restoreKeys({profiles}, deps)
+      const result = await restoreKeys({profiles, append: flags.append}, deps)
       this.log(formatRestoreResult(result))
-      if (result.failed.length > 0) throw new KeylessError(`${result.failed.length} profile(s) could not be restored.`, {code: 'RestoreIncomplete'})
+      if (result.failed.length > 0) {
+        throw new KeylessError(`${result.failed.length} profile(s) could not be restored: the file changed around the removed lines.`, {
+          code: 'RestoreIncomplete',
+          hint: 'Run `keyless audit --restore --append` to write the saved lines as their own section at the end of the file.',
+        })
+      }
       return result
     }
     if (flags.fix) {

@@ -32,7 +32,9 @@ Use it from ~/.aws/config:
       throw new UsageError('credential-process needs --profile NAME (a profile in your AWS config).', 'In ~/.aws/config: credential_process = keyless credential-process --profile NAME')
     }
     const deps = await this.deps({noLogin: flags['no-login'], flow: flowOf(flags.flow)})
-    const {credentials} = await profileCredentials(flags.profile, deps)
+    // Since this process started (the fast path may have waited for another fetch first): a failure
+    // recorded by that fetch is shared, not retried.
+    const {credentials} = await profileCredentials(flags.profile, {...deps, startedAt: Math.floor(performance.timeOrigin)})
     await new Promise<void>((resolve) => process.stdout.write(toProcessJson(credentials), () => resolve()))
   }
 }

@@ -38,7 +38,8 @@ Every byte outside the managed blocks is kept. The file is replaced atomically, 
     const input = {session: flags.session, template: flags.template, region: flags.region, dryRun: flags['dry-run'], refresh: flags.refresh, keylessCommand: command}
     const result = await syncProfiles(input, {...deps, portal: discoveryPortalClient(deps.clients)})
     for (const s of result.skipped) {
-      this.logToStderr(`keyless: warning: not writing profile "${s.profile}" (${s.session} ${s.accountId} ${s.roleName}): ${s.reason}; it is left as it is. Rename that profile or use --template.`)
+      if (s.next !== undefined) this.logToStderr(`keyless: warning: not writing a profile for ${s.session} ${s.accountId} ${s.roleName}: ${s.reason}. ${s.next}`)
+      else this.logToStderr(`keyless: warning: not writing profile "${s.profile}" (${s.session} ${s.accountId} ${s.roleName}): ${s.reason}; it is left as it is. Rename that profile or use --template.`)
     }
     for (const s of result.suffixed) {
       this.logToStderr(`keyless: warning: ${s.session} ${s.accountId} ${s.roleName} is written as "${s.profile}": the existing profile "${s.kept}" keeps its name.`)

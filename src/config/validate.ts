@@ -45,7 +45,13 @@ export function validateStartUrl(startUrl: string): string {
   return value
 }
 
+/** Names every JavaScript object already has (`__proto__`, `constructor`, `toString`…): a session named so could not be looked up. */
+const reservedNames = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype'])
+
 export function validateSessionName(name: string): string {
+  if (reservedNames.has(name)) {
+    throw new UsageError(`Invalid sso-session name ${quote(name)}: it is reserved.`, 'Choose another name, such as corp.')
+  }
   if (!sessionNamePattern.test(name)) {
     throw new UsageError(
       `Invalid sso-session name ${quote(name)}.`,

@@ -8,6 +8,8 @@ import type {Output} from '../deps.js'
 import {UsageError} from '../errors.js'
 import type {ConfirmGuardedDeps} from '../guard/confirm-guarded.js'
 import {guardProfile} from '../guard/guard-profile.js'
+import {accountIdOf} from '../guard/guard-policy.js'
+import {accountFacts} from '../portal/account-facts.js'
 import {consoleDestination} from './console-destination.js'
 import {consoleSigninUrl} from './console-signin-url.js'
 import {federationEndpoint} from './federation-endpoint.js'
@@ -66,7 +68,8 @@ export async function openConsole(input: ConsoleInput, deps: ConsoleDeps): Promi
     throw new UsageError(`Invalid --duration ${input.durationSeconds}.`, 'Use 900 to 43200 seconds.')
   }
   const destination = consoleDestination(input.destination, region)
-  await guardProfile(profile, config.ssoSessions, {stderr: deps.stderr, isInteractive: deps.isInteractive, env: deps.env, prompt: deps.confirm}, {yes: input.yes, command: 'keyless console'})
+  const account = await accountFacts(accountIdOf(profile), config, {cacheDir: deps.paths.cacheDir, now: deps.now})
+  await guardProfile(profile, config.ssoSessions, {stderr: deps.stderr, isInteractive: deps.isInteractive, env: deps.env, prompt: deps.confirm}, {yes: input.yes, command: 'keyless console', account})
 
   const credentials = await getCredentials(profile, deps)
   const partition = partitionOf(region)

@@ -12,4 +12,9 @@ export interface CredentialDeps extends StoreDeps {
   lock?: LockRunner
   /** Where MFA codes come from (mfa_process or the terminal); without it MFA profiles fail. */
   mfaCode?: MfaCodeSource
+  /**
+   * When this process started (epoch ms): a fetch failure another process recorded after it is
+   * shared rather than retried (credential-process callers that waited in the fast path first).
+   */
+  startedAt?: number
 }

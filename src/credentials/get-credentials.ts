@@ -1,5 +1,7 @@
 import type {ResolvedProfile} from '../config/profile-types.js'
 import {UsageError} from '../errors.js'
+import {failureRecord} from '../lock/failure-record.js'
+import {lockName} from '../lock/lock-name.js'
 import {withLock, type LockRunner} from '../lock/with-lock.js'
 import {SIGN_IN_LOCK_TIMEOUT_MS} from '../sso/token-provider.js'
 import {callBudgetMs} from '../util/aws-clients.js'
@@ -71,13 +73,17 @@ export function credentialProvider(profile: ResolvedProfile, deps: CredentialDep
   const refused = hopRefusal(profile)
   if (refused) throw refused
   const lock: LockRunner = deps.lock ?? ((name, fn) => withLock(name, fn, {dir: deps.paths.lockDir, ...credentialLockTimes(profile, deps)}))
+  const key = credentialKey(credentialSpec(profile, deps.env)) as string
   const options = {
     store: deps.store,
-    key: credentialKey(credentialSpec(profile, deps.env)) as string,
+    key,
     now: deps.now,
     lock,
     windowMs,
     warn: (message: string) => deps.stderr.write(`keyless: ${message}\n`),
+    // With the cross-process lock (not an injected one), the failure record beside it.
+    ...(deps.lock ? {} : {failures: failureRecord(deps.paths.lockDir, lockName('credentials', key))}),
+    ...(deps.startedAt === undefined ? {} : {since: deps.startedAt}),
   }
   if (profile.kind === 'sso') return cached(ssoRoleProvider(profile, deps), options)
   if (profile.kind === 'stored-key') {

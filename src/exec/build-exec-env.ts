@@ -1,5 +1,6 @@
 import type {AwsCredentials} from '../credentials/credential-types.js'
 import {staleVariables, type CredentialEndpoint} from '../credentials/credential-variables.js'
+import {withoutKeylessSecrets} from '../util/keyless-secrets.js'
 
 export interface ExecEnvInput {
   /** The environment keyless was started with, snapshotted before the AWS SDK could change it. */
@@ -15,11 +16,12 @@ export interface ExecEnvInput {
 }
 
 /**
- * The child's environment: the base without any other identity, plus the profile's credentials
+ * The child's environment: the base without any other identity and without keyless's own secrets
+ * (KEYLESS_FILE_PASSPHRASE: see util/keyless-secrets), plus the profile's credentials
  * (or the endpoint serving them), its region, and KEYLESS_PROFILE (which also marks nesting).
  */
 export function buildExecEnv(input: ExecEnvInput): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {...input.base}
+  const env: NodeJS.ProcessEnv = withoutKeylessSecrets(input.base)
   for (const name of staleVariables) delete env[name]
   if (input.credentials) {
     env.AWS_ACCESS_KEY_ID = input.credentials.accessKeyId

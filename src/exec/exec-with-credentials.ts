@@ -5,6 +5,8 @@ import {credentialProvider, getCredentials} from '../credentials/get-credentials
 import {UsageError} from '../errors.js'
 import type {ConfirmGuardedDeps} from '../guard/confirm-guarded.js'
 import {guardProfile} from '../guard/guard-profile.js'
+import {accountIdOf} from '../guard/guard-policy.js'
+import {accountFacts} from '../portal/account-facts.js'
 import type {CredentialEndpoint} from '../credentials/credential-variables.js'
 import {buildExecEnv} from './build-exec-env.js'
 import {runChild, type SignalSource} from './run-child.js'
@@ -60,7 +62,8 @@ export async function execWithCredentials(input: ExecInput, deps: ExecDeps): Pro
   // before anything is fetched.
   const config = await loadAwsConfig(deps.paths)
   const profile = resolveProfile(config, input.profile)
-  const guard = await guardProfile(profile, config.ssoSessions, deps, {yes: input.yes, command: 'keyless exec'})
+  const account = await accountFacts(accountIdOf(profile), config, {cacheDir: deps.paths.cacheDir, now: deps.now})
+  const guard = await guardProfile(profile, config.ssoSessions, deps, {yes: input.yes, command: 'keyless exec', account})
 
   const command = input.command ?? deps.env.SHELL ?? '/bin/sh'
   const args = input.command ? input.args : []

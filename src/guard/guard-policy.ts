@@ -5,6 +5,8 @@ export interface GuardInput {
   profileName: string
   /** The account's name (from the portal or the synced profile), when known. */
   accountName?: string
+  /** The account's `keyless_environment` from another profile of the same account (portal/account-facts). */
+  accountEnvironment?: string
   /** The profile's settings (keyless_environment lives here). */
   settings: Record<string, string>
 }
@@ -42,7 +44,8 @@ export function environmentOf(input: GuardInput, patterns: readonly string[]): s
   const explicit = input.settings.keyless_environment?.trim()
   if (explicit) return explicit
   const names = [input.profileName, input.accountName].filter((n): n is string => Boolean(n))
-  return patterns.some((p) => names.some((n) => globMatches(p, n))) ? 'prod' : undefined
+  if (patterns.some((p) => names.some((n) => globMatches(p, n)))) return 'prod'
+  return input.accountEnvironment?.trim() || undefined
 }
 
 /** Guarded: `keyless_environment = prod` (or `production`), or a name matching the session's `keyless_guard` globs. */
@@ -82,18 +85,21 @@ export interface GuardDecision {
 
 /**
  * Applies the policy to a resolved profile. `ssoSessions` are the `[sso-session]` settings by name
- * (AwsConfig.ssoSessions); `accountName` comes from the account list when the caller has it, else
- * from a synced profile's `keyless_account_name`.
+ * (AwsConfig.ssoSessions); `account` is the account's name (or its facts by id: name, environment,
+ * session, from portal/account-facts) when the caller has it, else a synced profile's
+ * `keyless_account_name` is used.
  */
 export function guardDecision(
   profile: ResolvedProfile,
   ssoSessions: Record<string, Record<string, string>>,
-  accountName?: string,
+  account?: string | {accountName?: string; environment?: string; session?: string},
 ): GuardDecision {
-  const session = sessionNameOf(profile)
+  const facts = typeof account === 'string' ? {accountName: account} : (account ?? {})
+  // The profile's sso-session's keyless_guard; for a chain from static keys, the session that knows the account.
+  const session = sessionNameOf(profile) ?? facts.session
   const patterns = guardPatterns(session === undefined ? undefined : ssoSessions[session])
-  const name = accountName ?? profile.settings.keyless_account_name
-  const input: GuardInput = {profileName: profile.name, accountName: name, settings: profile.settings}
+  const name = facts.accountName ?? profile.settings.keyless_account_name
+  const input: GuardInput = {profileName: profile.name, accountName: name, settings: profile.settings, ...(facts.environment ? {accountEnvironment: facts.environment} : {})}
   return {
     guarded: isGuarded(input, patterns),
     environment: environmentOf(input, patterns),

@@ -9,6 +9,8 @@ export interface GuardProfileOptions {
   command: string
   /** The account's name when the caller knows it (the picker's list); else keyless_account_name. */
   accountName?: string
+  /** What keyless knows of the profile's account by id (portal/account-facts): name, environment. */
+  account?: {accountName?: string; environment?: string; session?: string}
 }
 
 /**
@@ -23,7 +25,7 @@ export async function guardProfile(
   deps: ConfirmGuardedDeps,
   options: GuardProfileOptions,
 ): Promise<GuardDecision> {
-  const decision = guardDecision(profile, ssoSessions, options.accountName)
+  const decision = guardDecision(profile, ssoSessions, {...options.account, ...(options.accountName ? {accountName: options.accountName} : {})})
   if (decision.guarded) await confirmGuarded(decision.target, deps, {yes: options.yes, command: options.command})
   return decision
 }

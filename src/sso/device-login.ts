@@ -3,6 +3,7 @@ import type {LineTerminal} from '../ui/line-terminal.js'
 import {createSpinner} from '../ui/spinner.js'
 import {dropRegistration, ensureRegistration, type RegistrationDeps} from './ensure-registration.js'
 import {describeOidcError, isOidcError} from './oidc-error.js'
+import {printable} from '../util/classify-aws-error.js'
 import {oidcFailure, requireAccessToken} from './oidc-failure.js'
 import type {SsoSession} from '../config/profile-types.js'
 import type {StoredToken} from './stored-items.js'
@@ -58,8 +59,8 @@ export async function deviceLogin(session: SsoSession, options: LoginOptions, de
 
   deps.stderr.write(
     `To sign in to session "${session.name}", open this URL and confirm the code:\n` +
-      `  ${url}\n` +
-      (userCode ? `  code: ${userCode}\n` : ''),
+      `  ${printable(url)}\n` +
+      (userCode ? `  code: ${printable(userCode)}\n` : ''),
   )
   await showInBrowser(url, options, deps)
 

@@ -137,6 +137,10 @@ export function createTokenProvider(deps: TokenProviderDeps, options: TokenProvi
       try {
         // --flow of this call, else the session's keyless_login_flow, else device (in interactiveLogin).
         const flow = options.flow ?? session.loginFlow
+        // A store that cannot take the token (a keychain with no default collection, a read-only
+        // file) must fail now, not after the user has signed in in the browser.
+        await deps.store.set(storeKeys.probe(session.name), 'keyless store check')
+        await deps.store.delete(storeKeys.probe(session.name))
         const token = await interactiveLogin(session, {flow, noBrowser: options.noBrowser, platform: options.platform}, deps)
         await failures.clear()
         return {token, source: 'login'}

@@ -5,6 +5,7 @@ import {ExitCode, KeylessError} from '../errors.js'
 import {withLock} from '../lock/with-lock.js'
 import {writeFileAtomic} from '../util/write-file-atomic.js'
 import type {SecretStore} from './secret-store.js'
+import {shellQuote} from '../util/shell-quote.js'
 
 export interface FileStoreOptions {
   /** The encrypted file, normally paths.dataDir/secrets.enc. */
@@ -161,7 +162,7 @@ function decrypt(path: string, file: EncryptedFile, key: Buffer): Map<string, st
     throw fileError(
       `Cannot decrypt the secret file ${path}: wrong KEYLESS_FILE_PASSPHRASE, or the file was modified.`,
       error,
-      'Use the passphrase the file was created with; nothing was changed.',
+      `Use the passphrase the file was created with (nothing was changed). If it is lost or the file damaged: ${recovery(path)}`,
     )
   }
   try {
@@ -170,7 +171,7 @@ function decrypt(path: string, file: EncryptedFile, key: Buffer): Map<string, st
     for (const [k, v] of Object.entries(parsed.entries ?? {})) if (typeof v === 'string') entries.set(k, v)
     return entries
   } catch (error) {
-    throw fileError(`The secret file ${path} decrypts to something unreadable.`, error)
+    throw fileError(`The secret file ${path} decrypts to something unreadable.`, error, recovery(path))
   } finally {
     plain.fill(0)
   }
@@ -181,9 +182,9 @@ function parseFile(path: string, text: string): EncryptedFile {
   try {
     file = JSON.parse(text) as Partial<EncryptedFile>
   } catch (error) {
-    throw fileError(`The secret file ${path} is not a keyless secret file (not JSON).`, error)
+    throw fileError(`The secret file ${path} is not a keyless secret file (not JSON).`, error, recovery(path))
   }
-  if (file?.format !== 'keyless-secrets') throw fileError(`The secret file ${path} is not a keyless secret file.`)
+  if (file?.format !== 'keyless-secrets') throw fileError(`The secret file ${path} is not a keyless secret file.`, undefined, recovery(path))
   if (file.version !== 1) {
     throw fileError(`The secret file ${path} has format version ${String(file.version)}, which this keyless cannot read.`, undefined, 'Upgrade keyless.')
   }
@@ -194,7 +195,7 @@ function parseFile(path: string, text: string): EncryptedFile {
     typeof kdf.salt === 'string' &&
     file.cipher === 'aes-256-gcm' &&
     [file.iv, file.tag, file.data].every((s) => typeof s === 'string')
-  if (!valid) throw fileError(`The secret file ${path} is damaged (a header field is missing or invalid).`)
+  if (!valid) throw fileError(`The secret file ${path} is damaged (a header field is missing or invalid).`, undefined, recovery(path))
   return file as EncryptedFile
 }
 
@@ -208,6 +209,11 @@ async function writeAtomic(path: string, text: string): Promise<void> {
     // An I/O failure is named by its code; a refusal (not a regular file, hard links) says it all.
     throw code ? fileError(`Cannot write the secret file ${path} (${code}).`, error) : fileError(e.message, error, e.hint)
   }
+}
+
+/** The way out of a secret file that cannot be read: keep it aside (it may hold `audit --fix` items), sign in again. */
+function recovery(path: string): string {
+  return `Move it aside (mv ${shellQuote(path)} ${shellQuote(`${path}.damaged`)}) and run \`keyless login\` again; sessions and cached credentials are fetched anew.`
 }
 
 function fileError(message: string, cause?: unknown, hint?: string): KeylessError {

@@ -180,10 +180,11 @@ function explain(raw: string): string | undefined {
   if (/org\.freedesktop\.secrets|ServiceUnknown|No DBus session or Secret Service|no secret service provider/i.test(raw)) {
     return 'no Secret Service on the session bus (start gnome-keyring, KWallet or KeePassXC)'
   }
+  // An unresponsive keyring first: D-Bus's "did not receive a reply" text says "…policy blocked the reply".
+  if (/Did not receive a reply|timed? ?out|disconnected|NoReply/i.test(raw)) return `the Secret Service did not answer (${raw})`
   if (/prompt was dismissed|prompt dismissed/i.test(raw)) return 'the keyring is locked and the unlock prompt was dismissed'
-  if (/locked/i.test(raw)) return 'the keyring is locked'
+  if (/IsLocked|\b(?:is )?locked\b/i.test(raw)) return 'the keyring is locked'
   if (/no result found/i.test(raw)) return 'the Secret Service has no default keyring to store into'
-  if (/Did not receive a reply|timed? ?out|disconnected/i.test(raw)) return `the Secret Service did not answer (${raw})`
   if (/AbortError|aborted/i.test(raw)) return 'the call was cancelled'
   if (/ambiguous|too long|longer than|encoding|not supported/i.test(raw)) return undefined
   return raw

@@ -19,6 +19,8 @@ export const storeKeys = {
   userSessionPrefix: (name: string) => `user-session/${name}/`,
   /** Chunk INDEX (1…n) of a value the keychain store split (see chunked-store.ts); VERSION names one write. */
   chunk: (key: string, version: string, index: number) => `${key}#chunk-${version}-${index}`,
+  /** Written and deleted right before a browser sign-in, to find a store that cannot be written before the user signs in. */
+  probe: (session: string) => `probe/${session}`,
   /** The agent's client, control and grant keys (src/agent/agent-keys.ts). */
   agent: 'agent/keys',
 } as const

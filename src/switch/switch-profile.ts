@@ -9,6 +9,8 @@ import {KeylessError, UsageError} from '../errors.js'
 import {staleVariables} from '../credentials/credential-variables.js'
 import type {ConfirmGuardedDeps} from '../guard/confirm-guarded.js'
 import {guardProfile} from '../guard/guard-profile.js'
+import {accountIdOf} from '../guard/guard-policy.js'
+import {accountFacts} from '../portal/account-facts.js'
 import {colorEnabled} from '../guard/guard-style.js'
 import {listAssignments, type ListAssignmentsDeps} from '../portal/list-assignments.js'
 import type {PickerChoice} from '../ui/picker.js'
@@ -100,6 +102,7 @@ export async function switchProfile(input: SwitchInput, deps: SwitchDeps): Promi
     yes: input.yes,
     command: 'keyless switch',
     accountName: entry.accountName,
+    account: await accountFacts(accountIdOf(profile), config, {cacheDir: deps.paths.cacheDir, now: deps.now}),
   })
   await recordUse(deps.paths.cacheDir, entry.key, now)
 
@@ -170,7 +173,8 @@ async function switchBack(input: SwitchInput, config: AwsConfig, deps: SwitchDep
     deps.stderr.write('Switched back to no profile.\n')
   } else {
     const profile = resolveProfile(config, assertShellSafeProfile(previous))
-    const decision = await guardProfile(profile, config.ssoSessions, {stderr: deps.stderr, isInteractive: deps.isInteractive, env: deps.env, prompt: deps.confirm}, {yes: input.yes, command: 'keyless switch'})
+    const account = await accountFacts(accountIdOf(profile), config, {cacheDir: deps.paths.cacheDir, now: deps.now})
+    const decision = await guardProfile(profile, config.ssoSessions, {stderr: deps.stderr, isInteractive: deps.isInteractive, env: deps.env, prompt: deps.confirm}, {yes: input.yes, command: 'keyless switch', account})
     changes = agent ? await agentChanges(previous, profile, decision, deps) : profileChanges(previous, profile, decision.environment, deps.env)
     deps.stderr.write(`Switched back to ${previous}.\n`)
   }

@@ -1,4 +1,4 @@
-import {parseIniDocument} from '../config/ini-document.js'
+import {isStorableValue, parseIniDocument} from '../config/ini-document.js'
 
 /** One profile in a managed block. */
 export interface ManagedProfile {
@@ -31,7 +31,9 @@ export function renderManagedProfiles(profiles: ManagedProfile[], keylessCommand
         `keyless_role_name = ${p.roleName}`,
         ...(p.region ? [`region = ${p.region}`] : []),
         ...(p.environment ? [`keyless_environment = ${p.environment}`] : []),
-      ].join('\n'),
+      ]
+        .map(assertStorableLine)
+        .join('\n'),
     )
     .join('\n\n')
     .concat(sorted.length > 0 ? '\n' : '')
@@ -56,4 +58,15 @@ export function parseManagedProfiles(body: string): ManagedProfile[] {
     })
   }
   return profiles
+}
+
+/** Last line of defence: a value that would not read back as written (line break, comment) never reaches the file. */
+function assertStorableLine(line: string): string {
+  if (line.startsWith('[')) {
+    if (/[\p{Cc}\]#;]/u.test(line.slice(1, -1))) throw new Error(`keyless: refusing to write the section header ${JSON.stringify(line)}`)
+    return line
+  }
+  const value = line.slice(line.indexOf(' = ') + 3)
+  if (!isStorableValue(value) || /[\p{Cc}\u2028\u2029]/u.test(value)) throw new Error(`keyless: refusing to write ${JSON.stringify(line)} to the AWS config`)
+  return line
 }

@@ -1,3 +1,4 @@
+import {portalValue, unusablePortalPair} from './portal-value.js'
 import {withConfigLock} from '../config/config-lock.js'
 import {upsertSection} from '../config/ini-document.js'
 import {assertWellFormed, loadAwsConfig, readTextFile, type AwsConfig} from '../config/load-aws-config.js'
@@ -36,6 +37,8 @@ export interface SkippedPair {
   accountId: string
   roleName: string
   reason: string
+  /** What to do about it (default: rename the hand-written profile or use --template). */
+  next?: string
 }
 
 export interface SyncResult {
@@ -90,8 +93,18 @@ export async function syncProfiles(input: SyncInput, deps: SyncDeps): Promise<Sy
     const blocks = listManagedBlocks(text)
     const targetNames = new Set(targets.map((t) => t.name))
     const planOf = new Map(plans.map((p) => [p.session.name, p]))
+    const unusable: SkippedPair[] = []
+    const usable: AccountRolePair[] = []
+    for (const fromPortal of pairs) {
+      const reason = unusablePortalPair(fromPortal)
+      if (reason !== undefined) {
+        unusable.push({profile: '', session: fromPortal.session, accountId: JSON.stringify(fromPortal.accountId), roleName: JSON.stringify(fromPortal.roleName), reason, next: 'Report it to your AWS administrator.'})
+        continue
+      }
+      usable.push({...fromPortal, accountName: portalValue(fromPortal.accountName) || fromPortal.accountId})
+    }
 
-    const {named, kept} = namePairs({blocks, pairs, targetNames, partial: input.session !== undefined, config, templateOf, planOf})
+    const {named, kept} = namePairs({blocks, pairs: usable, targetNames, partial: input.session !== undefined, config, templateOf, planOf})
     // Names already written stay while their pair exists (scripts and source_profile chains use them).
     const written = new Map<string, string>()
     for (const block of blocks) for (const p of parseManagedProfiles(block.body)) written.set(pairKey(p), p.name)
@@ -108,6 +121,7 @@ export async function syncProfiles(input: SyncInput, deps: SyncDeps): Promise<Sy
     }
 
     const result = summarize(text, next, {configFile: deps.paths.configFile, dryRun: Boolean(input.dryRun), plans, bySession, sources, skipped, suffixed})
+    result.skipped.push(...unusable)
     if (result.changed && !input.dryRun) {
       await writeFileAtomic(deps.paths.configFile, next, {backup: true})
       result.backup = text === '' ? undefined : backupPath(deps.paths.configFile)

@@ -1,5 +1,5 @@
 import {homedir} from 'node:os'
-import {join} from 'node:path'
+import {isAbsolute, join} from 'node:path'
 
 /** Every file location keyless uses, resolved once from the environment and passed down. */
 export interface Paths {
@@ -24,12 +24,10 @@ export interface Paths {
 export function resolvePaths(env: NodeJS.ProcessEnv, home: string = env.HOME || homedir(), platform: NodeJS.Platform = process.platform): Paths {
   const expand = (p: string) => (p.startsWith('~/') ? join(home, p.slice(2)) : p)
   const windows = platform === 'win32'
-  const cacheRoot = env.XDG_CACHE_HOME
-    ? expand(env.XDG_CACHE_HOME)
-    : windows ? env.LOCALAPPDATA || join(home, 'AppData', 'Local') : join(home, '.cache')
-  const dataRoot = env.XDG_DATA_HOME
-    ? expand(env.XDG_DATA_HOME)
-    : windows ? env.APPDATA || join(home, 'AppData', 'Roaming') : join(home, '.local', 'share')
+  // XDG base directory spec: a relative path in an XDG_* variable is invalid and must be ignored.
+  const xdg = (value: string | undefined) => (value && isAbsolute(expand(value)) ? expand(value) : undefined)
+  const cacheRoot = xdg(env.XDG_CACHE_HOME) ?? (windows ? env.LOCALAPPDATA || join(home, 'AppData', 'Local') : join(home, '.cache'))
+  const dataRoot = xdg(env.XDG_DATA_HOME) ?? (windows ? env.APPDATA || join(home, 'AppData', 'Roaming') : join(home, '.local', 'share'))
   const cacheDir = join(cacheRoot, 'keyless')
   return {
     home,

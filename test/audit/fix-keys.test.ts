@@ -185,4 +185,48 @@ describe('audit/fix-keys (domain, fixture home, in-memory store)', () => {
     expect(await read('.aws/credentials')).to.equal(CREDENTIALS)
     expect(await store.list('')).to.deep.equal([])
   })
+
+  describe('--restore --append (hardening #14 item 5)', () => {
+    it('a renamed section: --restore names --append; --append writes the lines as their own section at the end', async () => {
+      await fixKeys({profiles: ['ci'], yes: true}, deps)
+      const renamed = (await read('.aws/credentials')).replace('[ci] # the CI user', '[ci-old]')
+      await writeFile(join(home, '.aws', 'credentials'), renamed)
+      const stuck = await restoreKeys({profiles: ['ci']}, deps)
+      expect(stuck.failed).to.have.length(1)
+      expect(stuck.failed[0].reason).to.include('`keyless audit --restore --append --profile ci`')
+      expect(await read('.aws/credentials')).to.equal(renamed)
+      expect(await store.list('audit/')).to.deep.equal(['audit/ci'])
+
+      const appended = await restoreKeys({profiles: ['ci'], append: true}, deps)
+      expect(appended.failed).to.deep.equal([])
+      expect(appended.restored).to.deep.equal([{profile: 'ci', files: [{file: '~/.aws/credentials', exact: false, appended: true}]}])
+      expect(await read('.aws/credentials')).to.equal(
+        renamed +
+          '\r\n# keyless audit --restore --append (2026-06-01T12:00:00.000Z): lines --fix had moved to the secret store\r\n' +
+          `[ci] # the CI user\r\naws_access_key_id=${ID2}\r\naws_secret_access_key=${SECRET2}\r\n`,
+      )
+      expect(await store.list('audit/')).to.deep.equal([])
+      const report = await runAudit({check: false}, deps)
+      expect(report.findings.some((f) => f.profile === 'ci' && f.longLived)).to.equal(true)
+    })
+
+    it('a CRLF file converted to LF, and a shell file edited around the lines: --append puts them at the end in the file\'s line endings', async () => {
+      await fixKeys({profiles: [], yes: true}, deps)
+      const lf = (await read('.aws/credentials')).replaceAll('\r\n', '\n')
+      await writeFile(join(home, '.aws', 'credentials'), lf)
+      const bash = (await read('.bashrc')).replace("alias ll='ls -l'", "alias ll='ls -la'")
+      await writeFile(join(home, '.bashrc'), bash)
+      const stuck = await restoreKeys({profiles: []}, deps)
+      expect(stuck.failed.map((f) => f.profile).sort()).to.deep.equal(['ci', 'default', '~/.bashrc'])
+      expect(stuck.failed.find((f) => f.profile === '~/.bashrc')!.reason).to.include('--profile ~/.bashrc` writes them')
+      const done = await restoreKeys({profiles: [], append: true}, deps)
+      expect(done.failed).to.deep.equal([])
+      const text = await read('.aws/credentials')
+      expect(text).to.not.include('\r')
+      expect(text).to.include(`[default]\naws_access_key_id = ${ID}\naws_secret_access_key = ${SECRET}\n`)
+      expect(text).to.include(`[ci] # the CI user\naws_access_key_id=${ID2}\naws_secret_access_key=${SECRET2}\n`)
+      expect(await read('.bashrc')).to.match(new RegExp(`\\$PATH\\n\\n# keyless audit --restore --append \\([^)]*\\): lines --fix had moved to the secret store\\nexport AWS_ACCESS_KEY_ID=${ID2}\\nexport AWS_SECRET_ACCESS_KEY=${SECRET2}\\n$`))
+      expect(await store.list('audit/')).to.deep.equal([])
+    })
+  })
 })

@@ -5,6 +5,7 @@ import {scanAwsFile} from '../../src/audit/scan-aws-file.js'
 import {findShellAssignments, scanShellFile} from '../../src/audit/scan-shell-file.js'
 import {scanEnvironment} from '../../src/audit/scan-environment.js'
 import {scanCacheFile} from '../../src/audit/scan-cache-file.js'
+import {formatFixResult} from '../../src/audit/format-audit.js'
 
 const NOW = Date.parse('2026-06-01T12:00:00Z')
 const DAY = 86_400_000
@@ -98,5 +99,25 @@ describe('audit/scanners', () => {
     expect(cli).to.include({keyId: 'ASIA****PXYZ', severity: 'info', expired: false})
     expect(JSON.stringify([token, reg, cli])).not.to.match(/tok-secret|ref-secret|wJalr/)
     expect(scanCacheFile({path: '/h/x.json', home: '/h', cache: 'sso', modifiedAt: NOW, text: 'not json'}, NOW)).to.equal(undefined)
+  })
+
+  it('AWS files: empty key lines are not a key (hardening #14)', () => {
+    const text = `[default]\naws_access_key_id =\naws_secret_access_key = \naws_session_token=\nregion = eu-west-1\n[ci]\naws_access_key_id = ${ID}\naws_secret_access_key = ${SECRET}\n`
+    const scan = scanAwsFile({path: '/h/.aws/credentials', home: '/h', text, format: 'credentials', modifiedAt: NOW}, NOW)
+    expect(scan.findings.map((f) => f.profile)).to.deep.equal(['ci'])
+  })
+
+  it('suggested commands are shell-quoted (hardening #14)', () => {
+    const text = `[my old key]\naws_access_key_id = ${ID}\naws_secret_access_key = ${SECRET}\n[it's]\naws_access_key_id = ${ID}\naws_secret_access_key = ${SECRET}\n`
+    const scan = scanAwsFile({path: '/h/.aws/credentials', home: '/h', text, format: 'credentials', modifiedAt: NOW}, NOW)
+    expect(scan.findings[0].advice).to.include("`keyless audit --fix --profile 'my old key'`")
+    expect(scan.findings[1].advice).to.include("`keyless audit --fix --profile 'it'\\''s'`")
+    const shell = scanShellFile({path: '/h/my dir/.bashrc', home: '/h', text: `export AWS_ACCESS_KEY_ID=${ID}\nexport AWS_SECRET_ACCESS_KEY=${SECRET}\n`, modifiedAt: NOW}, NOW)
+    expect(shell.findings[0].advice).to.include("`keyless audit --fix --profile '~/my dir/.bashrc'`")
+  })
+
+  it('the Undo: line is shell-quoted (hardening #14)', () => {
+    const text = formatFixResult({fixed: [{profile: 'my old key', files: ['~/.aws/credentials'], storeKey: 'audit/my old key'}], leftAlone: []})
+    expect(text).to.include("Undo: keyless audit --restore --profile 'my old key'")
   })
 })

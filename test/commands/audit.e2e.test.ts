@@ -183,6 +183,26 @@ describe('keyless audit (built CLI, fixture homes)', function () {
         expect(await readFile(sandbox.credentialsFile, 'utf8')).to.equal(original)
       })
 
+      it('--restore stuck after the section was renamed names --restore --append on its error line; --append gets the key back (hardening #14 item 5)', async () => {
+        const fix = await sandbox.run(['audit', '--fix', '--yes', '--profile', 'legacy'])
+        expect(fix.code, fix.stderr).to.equal(0)
+        const renamed = (await readFile(sandbox.credentialsFile, 'utf8')).replace('[legacy]', '[legacy-renamed]')
+        await writeFile(sandbox.credentialsFile, renamed)
+        const stuck = await sandbox.run(['audit', '--restore'])
+        expect(stuck.code).to.equal(1)
+        expect(stuck.stderr.trim().split('\n')).to.have.length(1)
+        expect(stuck.stderr).to.match(/^keyless: 1 profile\(s\) could not be restored: .*Run `keyless audit --restore --append`/)
+        expect(stuck.stdout).to.include('`keyless audit --restore --append --profile legacy`')
+        expect(await readFile(sandbox.credentialsFile, 'utf8')).to.equal(renamed)
+        const append = await sandbox.run(['audit', '--restore', '--append'])
+        expect(append.code, append.stderr).to.equal(0)
+        expect(append.stdout).to.include('Restored legacy: ~/.aws/credentials (lines appended as their own section at the end)')
+        const text = await readFile(sandbox.credentialsFile, 'utf8')
+        expect(text.startsWith(renamed)).to.equal(true)
+        expect(text).to.include(keys.legacy.secretAccessKey)
+        expect((await sandbox.run(['audit', '--restore'])).stdout).to.equal('Nothing to restore.\n')
+      })
+
       it('refuses without a terminal unless --yes, and bad input changes nothing', async () => {
         const before = await readFile(sandbox.credentialsFile, 'utf8')
         const noTty = await sandbox.run(['audit', '--fix'])

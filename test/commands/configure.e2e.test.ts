@@ -44,4 +44,14 @@ describe('keyless configure: concurrent writers (built CLI)', function () {
     expect(Object.keys(config.profiles)).to.include.members(['dev', 'from-sync'])
     expect(listSsoSessions(config).map((s) => s.name)).to.deep.equal(['late'])
   })
+
+  it('rejects --session __proto__ (and constructor) in one line, exit 2, file unchanged (hardening #14)', async () => {
+    sb = await createSandbox({emulator: false, config: CONFIG})
+    for (const name of ['__proto__', 'constructor']) {
+      const r = await sb.run(['configure', '--session', name, '--start-url', startUrl('x'), '--region', 'eu-west-1'])
+      expect(r.code, r.stderr).to.equal(2)
+      expect(r.stderr).to.equal(`keyless: Invalid sso-session name "${name}": it is reserved. Choose another name, such as corp.\n`)
+    }
+    expect(await readFile(sb.configFile, 'utf8')).to.equal(CONFIG)
+  })
 })

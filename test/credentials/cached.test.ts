@@ -113,4 +113,19 @@ describe('cached', () => {
     expect(await cached(source.provider, {store, key: 'k', now: clock.now, lock: memoryLock()})()).to.deep.equal(existing)
     expect(source.calls()).to.equal(0)
   })
+
+  it('warns with the skew when credentials AWS just issued are already expired by the local clock (hardening #14)', async () => {
+    const clock = fakeClock(T0)
+    const warnings: string[] = []
+    const source = counting(clock, -90 * minute) // the local clock is 90 minutes ahead of AWS's
+    const got = await cached(source.provider, {store: createMemoryStore(), key: 'k', now: clock.now, lock: memoryLock(), warn: (m) => warnings.push(m)})()
+    expect(got.accessKeyId).to.equal('ASIA1')
+    expect(warnings).to.have.length(1)
+    expect(warnings[0]).to.match(/expired 90 minute\(s\) ago by this machine's clock .*the clock is at least that far ahead/)
+    expect(warnings[0]).to.not.include('s1') // no secret in the warning
+
+    const quiet: string[] = []
+    await cached(counting(clock).provider, {store: createMemoryStore(), key: 'k', now: clock.now, lock: memoryLock(), warn: (m) => quiet.push(m)})()
+    expect(quiet).to.deep.equal([])
+  })
 })

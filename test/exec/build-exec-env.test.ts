@@ -63,3 +63,19 @@ describe('buildExecEnv', () => {
     expect(staleVariables).to.include('AWS_SECURITY_TOKEN')
   })
 })
+
+describe('buildExecEnv: keyless secrets (hardening #14 item 12)', () => {
+  it('never passes KEYLESS_FILE_PASSPHRASE or another KEYLESS_*PASSPHRASE/SECRET/TOKEN variable to the child', () => {
+    const base = {PATH: '/bin', KEYLESS_FILE_PASSPHRASE: 'hunter2', KEYLESS_AGENT_TOKEN: 't', KEYLESS_STORE: 'file', KEYLESS_SESSION: 'corp'}
+    for (const env of [
+      buildExecEnv({base, profileName: 'dev', credentials}),
+      buildExecEnv({base, profileName: 'dev', endpoint: {url: 'http://127.0.0.1:4000/', token: 'tok'}}),
+    ]) {
+      expect(env).to.not.have.property('KEYLESS_FILE_PASSPHRASE')
+      expect(env).to.not.have.property('KEYLESS_AGENT_TOKEN')
+      expect(env.KEYLESS_STORE).to.equal('file') // not a secret: a nested keyless asks for the passphrase
+      expect(env.KEYLESS_SESSION).to.equal('corp')
+    }
+    expect(base.KEYLESS_FILE_PASSPHRASE).to.equal('hunter2')
+  })
+})

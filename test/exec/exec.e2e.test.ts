@@ -171,4 +171,14 @@ describe('keyless exec (built CLI, emulator, real keyring)', function () {
     expect(env.AWS_SECRET_ACCESS_KEY).to.be.a('string')
     expect(grepTree(sb.home, [env.AWS_SECRET_ACCESS_KEY, env.AWS_SESSION_TOKEN])).to.deep.equal([])
   })
+
+  it('does not hand KEYLESS_FILE_PASSPHRASE to the child, with or without --server (hardening #14 item 12)', async () => {
+    const secret = {KEYLESS_FILE_PASSPHRASE: 'exec-child-must-not-see-this'}
+    for (const args of [['exec', 'dev', '--', 'env'], ['exec', 'dev', '--server', '--', 'env']]) {
+      const result = await sb.run(args, {env: secret})
+      expect(result.code, result.stderr).to.equal(0)
+      expect(parseEnv(result.stdout), args.join(' ')).to.not.have.property('KEYLESS_FILE_PASSPHRASE')
+      expect(result.stdout).to.not.include('exec-child-must-not-see-this')
+    }
+  })
 })

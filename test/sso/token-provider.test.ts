@@ -2,7 +2,7 @@ import {mkdtemp, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {expect} from 'chai'
-import {ExitCode, KeylessError, LoginRequiredError} from '../../src/errors.js'
+import {ExitCode, KeylessError, LoginRequiredError, StoreUnavailableError} from '../../src/errors.js'
 import {storeKeys} from '../../src/store/keys.js'
 import {readToken, writeToken, type StoredToken} from '../../src/sso/stored-items.js'
 import {createTokenProvider} from '../../src/sso/token-provider.js'
@@ -31,6 +31,28 @@ async function seedRegistration(f: ReturnType<typeof fakeDeps>) {
 }
 
 describe('sso/token-provider', () => {
+  it('checks that the store can be written before a browser sign-in (a keychain with no default collection fails first; hardening #14)', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'keyless-probe-'))
+    const f = fakeDeps({home})
+    const realSet = f.store.set.bind(f.store)
+    f.store.set = async (key: string, value: string) => {
+      if (key.startsWith('probe/') || key.startsWith('token/')) throw new StoreUnavailableError('Cannot write to the OS keychain (Secret Service): the Secret Service has no default keyring to store into.')
+      return realSet(key, value)
+    }
+    const error = await createTokenProvider(f.deps, {noLogin: false}).get(session).then(() => undefined, (e: unknown) => e).finally(() => rm(home, {recursive: true, force: true}))
+    expect(error).to.be.instanceOf(StoreUnavailableError)
+    expect((error as KeylessError).exit).to.equal(ExitCode.storeUnavailable)
+    expect(f.browser, 'no browser opened').to.deep.equal([])
+    expect(f.oidc.count('StartDeviceAuthorizationCommand')).to.equal(0)
+  })
+
+  it('leaves no probe item behind after a sign-in', async () => {
+    const f = fakeDeps()
+    await createTokenProvider(f.deps, {noLogin: false}).get(session)
+    expect(await f.store.list('probe/')).to.deep.equal([])
+    expect(f.browser).to.have.length(1)
+  })
+
   it('uses a valid stored token without calling anything', async () => {
     const f = fakeDeps()
     await writeToken(f.store, 'corp', storedToken(f.clock.now()))

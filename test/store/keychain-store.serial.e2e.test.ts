@@ -339,6 +339,12 @@ describe('keychain errors as one line', () => {
     ['zbus error: org.freedesktop.Secret.Error.IsLocked: Cannot get secret of a locked object', /the keyring is locked/],
     ["Couldn't access platform storage: Secret Service: no result found", /no default keyring/],
     ['Platform failure: DBus error: Did not receive a reply. Possible causes include:\n the remote application did not send a reply', /did not answer/],
+    // An unresponsive keyring, not a locked one (hardening #14): D-Bus's full text says "blocked".
+    [
+      'Platform failure: DBus error: Did not receive a reply. Possible causes include: the remote application did not send a reply, the message bus security policy blocked the reply, the reply timeout expired, or the network connection was broken',
+      /the Secret Service did not answer \(/,
+    ],
+    ['zbus error: org.freedesktop.DBus.Error.NoReply: Method call timed out', /did not answer/],
   ]
   for (const [raw, expected] of cases) {
     it(`maps "${raw.slice(0, 60)}…"`, () => {

@@ -21,3 +21,18 @@ describe('resolvePaths', () => {
     expect(resolvePaths(env, '/home/u', 'linux').cacheDir).to.equal('/home/u/.cache/keyless')
   })
 })
+
+describe('resolvePaths: XDG variables (hardening #14)', () => {
+  it('ignores a relative XDG_CACHE_HOME or XDG_DATA_HOME, as the XDG spec requires', () => {
+    const p = resolvePaths({XDG_CACHE_HOME: 'rel/cache', XDG_DATA_HOME: './data'}, '/home/u')
+    expect(p.cacheDir).to.equal('/home/u/.cache/keyless')
+    expect(p.lockDir).to.equal('/home/u/.cache/keyless/locks')
+    expect(p.dataDir).to.equal('/home/u/.local/share/keyless')
+  })
+
+  it('keeps an absolute one (and ~/ expanded)', () => {
+    const p = resolvePaths({XDG_CACHE_HOME: '~/c', XDG_DATA_HOME: '/d'}, '/home/u')
+    expect(p.cacheDir).to.equal('/home/u/c/keyless')
+    expect(p.dataDir).to.equal('/d/keyless')
+  })
+})
