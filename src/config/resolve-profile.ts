@@ -263,8 +263,11 @@ export function closeNames(name: string, known: string[]): string[] {
   const lower = name.toLowerCase()
   const same = known.filter((k) => k.toLowerCase() === lower)
   if (same.length > 0) return same.slice(0, 3)
+  // One slip of the keyboard (a letter wrong, missing, extra, or two swapped: `dve` for `dev`) first:
+  // fzf matches letters in order, so it cannot see a swap.
+  const slips = known.filter((k) => oneSlipAway(lower, k.toLowerCase()))
   const fuzzy = fuzzyCloseNames(lower, known)
-  if (fuzzy.length > 0) return fuzzy
+  if (slips.length + fuzzy.length > 0) return [...new Set([...slips, ...fuzzy])].slice(0, 3)
   const limit = Math.max(2, Math.floor(name.length / 4))
   const scored = known
     .map((k) => {
@@ -279,6 +282,16 @@ export function closeNames(name: string, known: string[]): string[] {
     .sort((a, b) => a.k.localeCompare(b.k))
     .slice(0, 3)
     .map(({k}) => k)
+}
+
+/** Whether `b` is `a` with one letter changed, added or removed, or two neighbours swapped. */
+function oneSlipAway(a: string, b: string): boolean {
+  if (a === b) return false
+  if (a.length === b.length) {
+    const diff = [...a].flatMap((c, i) => (c === b[i] ? [] : [i]))
+    return diff.length === 1 || (diff.length === 2 && diff[1] === diff[0] + 1 && a[diff[0]] === b[diff[1]] && a[diff[1]] === b[diff[0]])
+  }
+  return Math.abs(a.length - b.length) === 1 && editDistance(a, b) === 1
 }
 
 function fuzzyCloseNames(lower: string, known: string[]): string[] {

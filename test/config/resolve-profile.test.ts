@@ -180,5 +180,8 @@ describe('resolveProfile', () => {
     expect(closeNames('prod.ro', synced)).to.deep.equal(['workload-prod.ReadOnlyAccess'])
     // A typo fzf cannot match falls back to the fewest edits.
     expect(closeNames('wrokload-dev.PowerUserAccess', synced)).to.deep.equal(['workload-dev.PowerUserAccess'])
+    // One slip (two letters swapped) comes first, before names fzf matches in order.
+    expect(closeNames('dve', ['dev', 'dev-power', 'deployer'])).to.deep.equal(['dev', 'dev-power'])
+    expect(closeNames('sandbox.AdministratorAcess', synced)[0]).to.equal('sandbox.AdministratorAccess')
   })
 })

@@ -5,7 +5,7 @@ import {appendFile, chmod, readFile, rm, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {promisify} from 'node:util'
 import {expect} from 'chai'
-import {EXTERNAL_AUDITOR_ROLE_ARN} from '../emulator/organization.js'
+import {EXTERNAL_AUDITOR_ROLE_ARN, LANDING_ZONE_IAM_USERS} from '../emulator/organization.js'
 import {fakeKey} from '../commands/audit-fixtures.js'
 import {readmeCommands, readmeIniBlocks} from '../helpers/readme-commands.js'
 import {CLI_ENTRY, REPO_ROOT, createSandbox, type Sandbox} from '../helpers/sandbox.js'
@@ -29,7 +29,7 @@ interface Setup {
   prefix: RegExp
   needs?: Need[]
   prelude?: string
-  shell?: 'bash' | 'zsh'
+  shell?: 'bash' | 'zsh' | 'fish'
   /** What to check after it ran (in that shell). */
   check?: string
   tty?: {waitFor: RegExp; type?: string; then?: RegExp}
@@ -46,7 +46,11 @@ const setups: Setup[] = [
   {prefix: /^keyless switch\b/, needs: ['signedIn', 'synced'], prelude: functionBash},
   {prefix: /^keyless audit( --check)?$/, needs: ['signedIn', 'synced', 'key'], exit: 1},
   {prefix: /^keyless audit --fix$/, needs: ['signedIn', 'synced', 'key'], tty: {waitFor: /Move these keys off disk/}},
+  // --delete takes a retired (inactive) key: the README's --reactivate just before made it active
+  // again (and proving it works counts as a use, hence --force without a terminal).
+  {prefix: /^keyless audit --delete\b/, needs: ['signedIn', 'synced', 'key'], prelude: 'keyless audit --retire --profile old-admin --yes --force >/dev/null'},
   {prefix: /^keyless audit\b/, needs: ['signedIn', 'synced', 'key']},
+  {prefix: /--format fish \| source$/, needs: ['signedIn', 'synced'], shell: 'fish', check: 'test -n "$AWS_SECRET_ACCESS_KEY" -a -n "$AWS_CREDENTIAL_EXPIRATION"'},
   {prefix: /\.\/long-job\.sh/, needs: ['signedIn', 'synced', 'longJob']},
 ]
 const setupOf = (command: string): Setup => setups.find((s) => s.prefix.test(command)) ?? {prefix: /.*/, needs: ['signedIn', 'synced']}
@@ -125,8 +129,21 @@ describe('README.md: every keyless command it shows runs (documentation test, bu
       state.synced = true
     }
     if (need === 'key' && !state.key) {
-      const key = fakeKey()
-      await writeFile(sb.credentialsFile, `[old-admin]\naws_access_key_id = ${key.accessKeyId}\naws_secret_access_key = ${key.secretAccessKey}\n`)
+      // Real IAM users' keys of the emulator (audit --check/--retire/--keep talk to IAM and STS
+      // about them): old-admin is workload-dev's legacy-admin, legacy is shared-services' ci-bot;
+      // scratch is a key IAM does not know, for the interactive checklist at the end.
+      const iamKey = (user: {accountId: string; userName: string}) => sb.emulator.iamUser(user.accountId, user.userName)!.keys[0]
+      const oldAdmin = iamKey(LANDING_ZONE_IAM_USERS.legacyAdmin)
+      const legacy = iamKey(LANDING_ZONE_IAM_USERS.ciBot)
+      const scratch = fakeKey()
+      await writeFile(
+        sb.credentialsFile,
+        [
+          ['old-admin', oldAdmin],
+          ['legacy', legacy],
+          ['scratch', scratch],
+        ].map(([name, k]) => `[${name as string}]\naws_access_key_id = ${(k as typeof scratch).accessKeyId}\naws_secret_access_key = ${(k as typeof scratch).secretAccessKey}\n`).join('\n'),
+      )
       state.key = true
     }
     if (need === 'longJob' && !state.longJob) {
@@ -136,7 +153,7 @@ describe('README.md: every keyless command it shows runs (documentation test, bu
     }
   }
 
-  function inShell(script: string, shell: 'bash' | 'zsh', approve: boolean): Promise<{code: number | null; stdout: string; output: string}> {
+  function inShell(script: string, shell: 'bash' | 'zsh' | 'fish', approve: boolean): Promise<{code: number | null; stdout: string; output: string}> {
     return new Promise((resolve) => {
       const child = spawn(shell, ['-c', script], {cwd: sb.home, env, stdio: ['pipe', 'pipe', 'pipe']})
       let stdout = ''
