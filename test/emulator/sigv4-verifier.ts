@@ -100,7 +100,7 @@ function one(value: string | string[] | undefined): string | undefined {
 }
 
 /** SHA-256 / HMAC-SHA-256 over node:crypto, in the shape SignatureV4 expects. */
-class NodeSha256 implements Checksum {
+export class NodeSha256 implements Checksum {
   private hash: Hash | Hmac
   constructor(private readonly secret?: SourceData) {
     this.hash = this.create()
