@@ -9,6 +9,7 @@ import {readFileSync} from 'node:fs'
 import {detectWsl} from '../ui/detect-wsl.js'
 import {openLineTerminal, type LineTerminal} from '../ui/line-terminal.js'
 import {openBrowser} from '../ui/open-browser.js'
+import {tellTerminal} from '../ui/tell-terminal.js'
 import {createClientFactory, networkBoundsFrom, type ClientFactory} from '../util/aws-clients.js'
 import {resolvePaths} from '../util/paths.js'
 
@@ -28,6 +29,8 @@ export interface AppDeps extends StoreDeps {
   tokens: TokenProvider
   /** MFA codes for stored-key profiles and MFA role chains: mfa_process, else the controlling terminal. */
   mfaCode: MfaCodeSource
+  /** When stderr is not a terminal: shows sign-in text on the controlling terminal (true when shown). */
+  tellTerminal?: (text: string) => boolean
 }
 
 export interface AppDepsOptions {
@@ -104,6 +107,7 @@ export async function createAppDeps(options: AppDepsOptions = {}): Promise<AppDe
     isWsl,
     isInteractive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
     mfaCode: createMfaCodeSource({askTerminal: (question) => askTerminal(question), env}),
+    ...(stderr.isTTY ? {} : {tellTerminal: (text: string) => tellTerminal(text)}),
   }
   const noLogin = options.noLogin || env.KEYLESS_NO_LOGIN === '1' || env.KEYLESS_NO_LOGIN === 'true'
   const tokens = createTokenProvider(base, {noLogin, noBrowser: options.noBrowser, flow: options.flow})

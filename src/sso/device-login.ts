@@ -19,6 +19,12 @@ export interface LoginDeps extends RegistrationDeps {
   openTerminal?: () => LineTerminal | undefined
   /** Running under WSL (the Windows browser opens sign-in pages). */
   isWsl?: () => boolean
+  /**
+   * Shows text on the controlling terminal when stderr is not one (the AWS CLI captures
+   * credential_process's stderr and shows it only on failure); true when it was shown there.
+   * Undefined: stderr is the terminal, or there is none to reach.
+   */
+  tellTerminal?: (text: string) => boolean
 }
 
 export interface LoginOptions {
@@ -57,18 +63,21 @@ export async function deviceLogin(session: SsoSession, options: LoginOptions, de
   const deadline = startedAt + (started.expiresIn ?? 600) * 1000
   let intervalMs = Math.max(started.interval ?? DEFAULT_INTERVAL_S, 1) * 1000
 
-  deps.stderr.write(
+  const notice =
     `To sign in to session "${session.name}", open this URL and confirm the code:\n` +
-      `  ${printable(url)}\n` +
-      (userCode ? `  code: ${printable(userCode)}\n` : ''),
-  )
+    `  ${printable(url)}\n` +
+    (userCode ? `  code: ${printable(userCode)}\n` : '')
+  deps.stderr.write(notice)
+  // Under the AWS CLI nobody sees stderr until the call fails: show it on the terminal too, and
+  // when there is none, say in the eventual error what to run instead.
+  const seen = deps.stderr.isTTY || (deps.tellTerminal?.(`keyless: ${notice}`) ?? false)
   await showInBrowser(url, options, deps)
 
   const spinner = createSpinner(deps.stderr, 'Waiting for approval in the browser…')
   try {
     for (;;) {
       await deps.sleep(intervalMs)
-      if (deps.now() >= deadline) throw expired(session)
+      if (deps.now() >= deadline) throw expired(session, seen)
       try {
         const out = await client.send(
           new CreateTokenCommand({
@@ -123,11 +132,13 @@ export function tokenFrom(
   }
 }
 
-function expired(session: SsoSession): KeylessError {
-  return new KeylessError(`The sign-in code for session "${session.name}" expired before it was approved.`, {
+function expired(session: SsoSession, seen: boolean): KeylessError {
+  return new KeylessError(`The sign-in code for session "${session.name}" expired before it was approved${seen ? '' : ' (nobody saw it: no terminal showed it)'}.`, {
     code: 'ExpiredToken',
     exit: ExitCode.loginRequired,
-    hint: `Run \`keyless login --session ${session.name}\` again and approve it in time.`,
+    hint: seen
+      ? `Run \`keyless login --session ${session.name}\` again and approve it in time.`
+      : `Run \`keyless login --session ${session.name}\` in a terminal, then run the command again.`,
   })
 }
 
@@ -138,7 +149,7 @@ export async function failure(error: unknown, session: SsoSession, deps: Registr
     return new AccessDeniedError(`Sign-in to session "${session.name}" was denied (${describeOidcError(error)}).`, `Run ${login} again and approve the request.`)
   }
   if (isOidcError(error, 'ExpiredTokenException')) {
-    const e = expired(session)
+    const e = expired(session, true)
     return new KeylessError(`${e.message.replace(/\.$/, '')} (${describeOidcError(error)}).`, {code: e.code, exit: e.exit, hint: e.hint})
   }
   if (isOidcError(error, 'InvalidClientException')) {

@@ -34,6 +34,23 @@ describe('sso/device-login', () => {
     expect(f.stderr.text()).not.to.include('SECRET')
   })
 
+  it('shows the URL and code on the controlling terminal too when stderr is not one (the AWS CLI captures it)', async () => {
+    const f = fakeDeps()
+    const shown: string[] = []
+    await deviceLogin(session, {}, {...f.deps, tellTerminal: (text) => (shown.push(text), true)})
+    expect(shown).to.have.length(1)
+    expect(shown[0]).to.include('https://device.example/?user_code=ABCD-EFGH').and.include('code: ABCD-EFGH')
+  })
+
+  it('when no terminal could show the code, the expiry says to sign in from a terminal', async () => {
+    const f = fakeDeps()
+    f.oidc.device = {expiresIn: 20, interval: 5}
+    f.oidc.devicePolls.push(...Array(10).fill('pending'))
+    const error = await failureOf(deviceLogin(session, {}, {...f.deps, tellTerminal: () => false}))
+    expect(error.exit).to.equal(ExitCode.loginRequired)
+    expect(error.line).to.include('nobody saw it').and.include(`\`keyless login --session ${session.name}\` in a terminal`)
+  })
+
   it('adds 5 s to the interval on each SlowDown', async () => {
     const f = fakeDeps()
     f.oidc.device.interval = 2
