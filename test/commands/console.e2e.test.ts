@@ -40,7 +40,8 @@ describe('keyless console (built CLI, emulator federation endpoint)', function (
   }
 
   it('works for a role chain (no SessionDuration, which AWS rejects there) through KEYLESS_FEDERATION_ENDPOINT', async () => {
-    const r = await t.sb.run(['console', 'deployer', '--print', '--json'], {
+    // The chain's role is in workload-prod: guarded by account (issue #14), so --yes without a terminal.
+    const r = await t.sb.run(['console', 'deployer', '--print', '--json', '--yes'], {
       env: {...t.env, AWS_ENDPOINT_URL_SIGNIN: undefined, KEYLESS_FEDERATION_ENDPOINT: `${t.emulator.url}/federation`},
     })
     expect(r.code, r.stderr).to.equal(0)
