@@ -1,4 +1,3 @@
-import {readFileSync} from 'node:fs'
 import {chmod, lstat, mkdir, readFile, rename, writeFile} from 'node:fs/promises'
 import {dirname} from 'node:path'
 import {KeylessError} from '../errors.js'
@@ -46,19 +45,3 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
   if ((info.mode & 0o077) !== 0) await chmod(dir, 0o700)
 }
 
-/** Whether a process with this pid runs (a zombie does not count). */
-export function processAlive(pid: number | undefined): boolean {
-  if (!pid || pid < 1) return false
-  try {
-    process.kill(pid, 0)
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    const state = stat.slice(stat.lastIndexOf(')') + 2).charAt(0)
-    return state !== 'Z' && state !== 'X'
-  } catch {
-    return true
-  }
-}

@@ -1,7 +1,8 @@
+import {processAlive} from '../util/process-alive.js'
 import type {StoreDeps} from '../deps.js'
 import {formatDuration} from '../ui/format-duration.js'
 import {agentPaths} from './agent-paths.js'
-import {processAlive, readAgentState} from './agent-state.js'
+import {readAgentState} from './agent-state.js'
 import {findAgent} from './find-agent.js'
 import type {AgentStatusBody} from './run-agent.js'
 

@@ -1,8 +1,9 @@
+import {processAlive} from '../util/process-alive.js'
 import type {StoreDeps} from '../deps.js'
 import {agentRequest} from './agent-client.js'
 import {readAgentKeys, type AgentKeys} from './agent-keys.js'
 import {agentPaths} from './agent-paths.js'
-import {processAlive, readAgentState, type AgentState} from './agent-state.js'
+import {readAgentState, type AgentState} from './agent-state.js'
 import type {AgentStatusBody} from './run-agent.js'
 
 /** A running agent that answered its control token. */

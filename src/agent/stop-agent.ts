@@ -1,7 +1,7 @@
 import type {StoreDeps} from '../deps.js'
 import {storeKeys} from '../store/keys.js'
 import {agentRequest} from './agent-client.js'
-import {processAlive} from './agent-state.js'
+import {processAlive} from '../util/process-alive.js'
 import {findAgent} from './find-agent.js'
 
 export interface StopAgentResult {

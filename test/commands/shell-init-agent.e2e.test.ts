@@ -3,7 +3,7 @@ import {mkdir, readFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {promisify} from 'node:util'
 import {expect} from 'chai'
-import {processAlive} from '../../src/agent/agent-state.js'
+import {processAlive} from '../../src/util/process-alive.js'
 import {KEYLESS_BIN, signedInSandbox, type SignedIn} from '../switch/signed-in-sandbox.js'
 
 const run = promisify(execFile)
