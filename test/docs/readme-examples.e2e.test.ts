@@ -77,7 +77,11 @@ describe('README.md: every keyless command it shows runs (documentation test, bu
     env = {...sb.env, PATH: `${bin}:${process.env.PATH}`, SHELL: '/bin/sh', AWS_PAGER: '', KEYLESS_BIN: undefined}
     for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k]
   })
-  after(() => sb?.cleanup())
+  after(async () => {
+    // The README starts the agent (`keyless agent start`, `exec --agent`): stop it with the sandbox.
+    if (sb) await inShell('keyless agent stop', 'bash', false)
+    await sb?.cleanup()
+  })
 
   it('finds the README\'s commands in its code blocks', () => {
     expect(commands.length).to.be.greaterThan(20)
