@@ -133,12 +133,12 @@ export function tokenFrom(
 }
 
 function expired(session: SsoSession, seen: boolean): KeylessError {
-  return new KeylessError(`The sign-in code for session "${session.name}" expired before it was approved${seen ? '' : ' (nobody saw it: no terminal showed it)'}.`, {
+  return new KeylessError(`The sign-in code for session "${session.name}" expired before it was approved.`, {
     code: 'ExpiredToken',
     exit: ExitCode.loginRequired,
     hint: seen
       ? `Run \`keyless login --session ${session.name}\` again and approve it in time.`
-      : `Run \`keyless login --session ${session.name}\` in a terminal, then run the command again.`,
+      : `Run \`keyless login --session ${session.name}\` again, in a terminal (no terminal showed the code; the AWS CLI hides this text), then run the command again.`,
   })
 }
 

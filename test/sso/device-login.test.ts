@@ -48,7 +48,7 @@ describe('sso/device-login', () => {
     f.oidc.devicePolls.push(...Array(10).fill('pending'))
     const error = await failureOf(deviceLogin(session, {}, {...f.deps, tellTerminal: () => false}))
     expect(error.exit).to.equal(ExitCode.loginRequired)
-    expect(error.line).to.include('nobody saw it').and.include(`\`keyless login --session ${session.name}\` in a terminal`)
+    expect(error.line).to.include('no terminal showed the code').and.include(`\`keyless login --session ${session.name}\` again, in a terminal`)
   })
 
   it('adds 5 s to the interval on each SlowDown', async () => {
