@@ -1,3 +1,6 @@
+import {mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 import {deviceLogin} from '../../src/sso/device-login.js'
 import {writeToken} from '../../src/sso/stored-items.js'
 import {serializeCredentials} from '../../src/credentials/stored-credentials.js'
@@ -20,4 +23,16 @@ export async function signedIn(home: string) {
   await f.store.set(storeKeys.chain('lab', 'beef'), creds(6, f.clock.now() + 30 * 60_000))
   await f.store.set(storeKeys.token('corp-other'), '{"other": true}')
   return f
+}
+
+/** A temporary HOME holding `adminConfig` as ~/.aws/config, made before each test and removed after it. */
+export function useAdminHome(): {path: string} {
+  const home = {path: ''}
+  beforeEach(async () => {
+    home.path = await mkdtemp(join(tmpdir(), 'keyless-admin-'))
+    await mkdir(join(home.path, '.aws'))
+    await writeFile(join(home.path, '.aws', 'config'), adminConfig)
+  })
+  afterEach(() => rm(home.path, {recursive: true, force: true}))
+  return home
 }

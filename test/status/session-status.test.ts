@@ -1,6 +1,5 @@
 import {expect} from 'chai'
-import {mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises'
-import {tmpdir} from 'node:os'
+import {writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {loadAwsConfig} from '../../src/config/load-aws-config.js'
 import {resolveProfile} from '../../src/config/resolve-profile.js'
@@ -12,20 +11,14 @@ import {storeKeys} from '../../src/store/keys.js'
 import {sessionStatus} from '../../src/status/session-status.js'
 import {formatStatus} from '../../src/status/format-status.js'
 import {session} from '../sso/fakes.js'
-import {adminConfig, signedIn} from '../sso/signed-in-fixture.js'
+import {adminConfig, signedIn, useAdminHome} from '../sso/signed-in-fixture.js'
 
 describe('session status (and its formatting)', () => {
-  let home: string
-  beforeEach(async () => {
-    home = await mkdtemp(join(tmpdir(), 'keyless-admin-'))
-    await mkdir(join(home, '.aws'))
-    await writeFile(join(home, '.aws', 'config'), adminConfig)
-  })
-  afterEach(() => rm(home, {recursive: true, force: true}))
+  const home = useAdminHome()
 
   describe('status', () => {
     it('reports token, refreshability, registration and cached role credentials per session, and no secret', async () => {
-      const f = await signedIn(home)
+      const f = await signedIn(home.path)
       const result = await sessionStatus({nodeVersion: 'v22.1.0'}, f.deps)
       const corp = result.sessions.find((s) => s.session === 'corp')!
       expect(corp).to.deep.include({configured: true, startUrl: session.startUrl, region: session.region})
@@ -43,14 +36,14 @@ describe('session status (and its formatting)', () => {
     })
 
     it('lists each cached credential with account name, role and time left, and marks guarded ones [PROD] (text and --json)', async () => {
-      const f = await signedIn(home)
+      const f = await signedIn(home.path)
       // Account names from the non-secret account cache; a synced profile for the dev role; a chain marked production.
       await writeAssignmentCache(f.deps.paths.cacheDir, session, f.clock.now() - 5 * 3600_000, [
         {accountId: '111111111111', accountName: 'workload-prod', roles: ['Admin']},
         {accountId: '222222222222', accountName: 'workload-dev', roles: ['Read']},
       ])
       await writeFile(
-        join(home, '.aws', 'config'),
+        join(home.path, '.aws', 'config'),
         `${adminConfig}\n[profile app]\nkeyless_session = corp\nkeyless_account_id = 222222222222\nkeyless_role_name = Read\n\n` +
           `[profile release]\nrole_arn = arn:aws:iam::555555555555:role/Release\nsource_profile = app\nkeyless_environment = production\n\n` +
           `[profile lab-dev]\nkeyless_session = lab\nkeyless_account_id = 444444444444\nkeyless_role_name = Dev\n`,
@@ -97,10 +90,10 @@ describe('session status (and its formatting)', () => {
     })
 
     it('a serving profile decides: a *prod* profile name guards a role, keyless_environment = dev unguards a prod-named account', async () => {
-      const f = await signedIn(home)
+      const f = await signedIn(home.path)
       await writeAssignmentCache(f.deps.paths.cacheDir, session, f.clock.now(), [{accountId: '111111111111', accountName: 'workload-prod', roles: ['Admin']}])
       await writeFile(
-        join(home, '.aws', 'config'),
+        join(home.path, '.aws', 'config'),
         `${adminConfig}\n[profile prod-reader]\nkeyless_session = corp\nkeyless_account_id = 222222222222\nkeyless_role_name = Read\n\n` +
           `[profile sandbox-admin]\nsso_session = corp\nsso_account_id = 111111111111\nsso_role_name = Admin\nkeyless_environment = dev\n`,
       )
@@ -112,7 +105,7 @@ describe('session status (and its formatting)', () => {
     })
 
     it('says expiring and expired, and that an old Node is below the SDK\'s upcoming minimum', async () => {
-      const f = await signedIn(home)
+      const f = await signedIn(home.path)
       f.clock.advance(50 * 60_000)
       let corp = (await sessionStatus({nodeVersion: 'v20.20.2'}, f.deps)).sessions[0]
       expect(corp.token.state).to.equal('expiring')
