@@ -13,7 +13,7 @@ import {execFileSync, spawn} from 'node:child_process'
 import {mkdir, readFile, writeFile} from 'node:fs/promises'
 import {request} from 'node:http'
 import {join} from 'node:path'
-import {fileURLToPath} from 'node:url'
+import {runStandalone} from './run-standalone.js'
 import {startEmulator} from '../test/emulator/emulator.js'
 import {LANDING_ZONE_ACCOUNT_IDS as ids} from '../test/emulator/organization.js'
 import {CLI_ENTRY, REPO_ROOT, createSandbox, type Sandbox} from '../test/helpers/sandbox.js'
@@ -193,11 +193,4 @@ export async function run(): Promise<void> {
   }
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  if (!process.env.DBUS_SESSION_BUS_ADDRESS && !process.env.KEYLESS_PRIVATE_KEYRING) {
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'scripts', 'keyring-run.mjs'), process.execPath, '--import', 'tsx', '--no-warnings=ExperimentalWarning', fileURLToPath(import.meta.url)], {stdio: 'inherit'})
-    child.once('exit', (code) => process.exit(code ?? 1))
-  } else {
-    await run()
-  }
-}
+await runStandalone(import.meta.url, run)

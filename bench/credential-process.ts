@@ -10,7 +10,7 @@ import {spawn, spawnSync} from 'node:child_process'
 import {createHash} from 'node:crypto'
 import {mkdir, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
-import {fileURLToPath} from 'node:url'
+import {runStandalone} from './run-standalone.js'
 import {startEmulator} from '../test/emulator/emulator.js'
 import {DEV_DEPLOYER_ROLE_ARN, LANDING_ZONE_ACCOUNT_IDS as ids} from '../test/emulator/organization.js'
 import {CLI_ENTRY, REPO_ROOT, createSandbox, type Sandbox} from '../test/helpers/sandbox.js'
@@ -177,12 +177,4 @@ function row(label: string, wall: number, calls: number, op: string, distinct: n
   return `  ${label.padEnd(42)} ${wall.toFixed(0).padStart(8)}  ${`${calls} ${op}`.padEnd(13)}  ${String(distinct).padStart(19)}  ${String(failures).padStart(8)}`
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  if (!process.env.DBUS_SESSION_BUS_ADDRESS && !process.env.KEYLESS_PRIVATE_KEYRING) {
-    // No session bus: rerun inside a private gnome-keyring, as npm test and npm run bench do.
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'scripts', 'keyring-run.mjs'), process.execPath, '--import', 'tsx', '--no-warnings=ExperimentalWarning', fileURLToPath(import.meta.url)], {stdio: 'inherit'})
-    child.once('exit', (code) => process.exit(code ?? 1))
-  } else {
-    await run()
-  }
-}
+await runStandalone(import.meta.url, run)
