@@ -5,7 +5,7 @@ import {getCredentials} from '../credentials/get-credentials.js'
 import {KeylessError} from '../errors.js'
 import type {SigningCredentials} from '../util/aws-clients.js'
 import {coveringProfiles, defaultCheckRegion} from './check-keys.js'
-import {maskKeyId} from './mask-key-id.js'
+import {maskKeyId} from '../util/mask-key-id.js'
 
 /** What IAM says about a long-lived key, learnt without using the key when a keyless profile allows. */
 export interface KeyOwner {

@@ -6,7 +6,7 @@ import {storeKeys} from '../store/keys.js'
 import {defaultCheckRegion} from './check-keys.js'
 import {fixKeys, type FixDeps} from './fix-keys.js'
 import {keyOwner, profileSigning, type KeyOwner} from './key-owner.js'
-import {maskKeyId} from './mask-key-id.js'
+import {maskKeyId} from '../util/mask-key-id.js'
 import {restoreKeys} from './restore-keys.js'
 import {scanMachine} from './scan-machine.js'
 

@@ -5,7 +5,7 @@ import {KeylessError, UsageError} from '../errors.js'
 import {storeKeys} from '../store/keys.js'
 import {defaultCheckRegion} from './check-keys.js'
 import {keyOwner, profileSigning} from './key-owner.js'
-import {maskKeyId} from './mask-key-id.js'
+import {maskKeyId} from '../util/mask-key-id.js'
 import {describeOwner, type RetireDeps} from './retire-key.js'
 
 export interface RotateInput {

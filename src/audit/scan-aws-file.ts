@@ -2,7 +2,7 @@ import {parseIniDocument, type IniDocument, type IniSection} from '../config/ini
 import type {Finding, Scan} from './audit-types.js'
 import {displayPath} from './display-path.js'
 import {judgeKey} from './judge-key.js'
-import {maskKeyId} from './mask-key-id.js'
+import {maskKeyId} from '../util/mask-key-id.js'
 import {shellQuote} from '../util/shell-quote.js'
 
 /** Keys whose lines `--fix` removes from a profile. */

@@ -1,6 +1,6 @@
 import type {Finding} from './audit-types.js'
 import {displayPath} from './display-path.js'
-import {maskKeyId} from './mask-key-id.js'
+import {maskKeyId} from '../util/mask-key-id.js'
 
 export interface CacheFileInput {
   path: string

@@ -1,6 +1,6 @@
 import type {Finding, Scan} from './audit-types.js'
 import {judgeKey} from './judge-key.js'
-import {maskKeyId} from './mask-key-id.js'
+import {maskKeyId} from '../util/mask-key-id.js'
 
 /** AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY in the environment keyless runs in. */
 export function scanEnvironment(env: NodeJS.ProcessEnv, now: number): Scan {

@@ -2,7 +2,7 @@ import type {Finding, Scan} from './audit-types.js'
 import {displayPath} from './display-path.js'
 import {judgeKey} from './judge-key.js'
 import {splitLines} from '../util/split-lines.js'
-import {maskKeyId} from './mask-key-id.js'
+import {maskKeyId} from '../util/mask-key-id.js'
 import {shellQuote} from '../util/shell-quote.js'
 
 const variables = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_SECURITY_TOKEN'] as const

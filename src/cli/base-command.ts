@@ -1,3 +1,4 @@
+import {printable} from '../util/classify-aws-error.js'
 import {format} from 'node:util'
 import {Command, Errors, Flags, ux, type Interfaces} from '@oclif/core'
 import type {Output} from '../deps.js'
@@ -91,7 +92,7 @@ export abstract class BaseCommand extends Command {
     }
     if (error instanceof Errors.ExitError) throw error
     if (!debug) {
-      const message = error.message?.split('\n')[0] || String(error)
+      const message = printable(error.message?.split('\n')[0] || String(error))
       stderr.write(`keyless: ${message} (run with --debug for details)\n`)
       this.exit(1)
     }

@@ -1,3 +1,4 @@
+import {maskKeyId} from './mask-key-id.js'
 import {ExitCode, KeylessError} from '../errors.js'
 
 /**
@@ -46,7 +47,12 @@ interface SdkError {
 /** Text from a server, made safe for one terminal line: control characters become spaces. */
 export function printable(text: string): string {
   // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim()
+  return maskKeyIds(text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim())
+}
+
+/** Access key ids in server text (e.g. "The access key id AKIA… is not valid"), masked as everywhere else. */
+export function maskKeyIds(text: string): string {
+  return text.replace(/\b(?:AKIA|ASIA)[A-Z0-9]{12,}\b/g, (id) => maskKeyId(id))
 }
 
 /** The one reading of an AWS SDK failure that every caller decides by. */

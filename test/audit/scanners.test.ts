@@ -1,5 +1,5 @@
 import {expect} from 'chai'
-import {maskKeyId} from '../../src/audit/mask-key-id.js'
+import {maskKeyId} from '../../src/util/mask-key-id.js'
 import {judgeKey} from '../../src/audit/judge-key.js'
 import {scanAwsFile} from '../../src/audit/scan-aws-file.js'
 import {findShellAssignments, scanShellFile} from '../../src/audit/scan-shell-file.js'

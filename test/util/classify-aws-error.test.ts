@@ -7,7 +7,7 @@ import {toCredentialError} from '../../src/credentials/to-credential-error.js'
 import {KeylessError} from '../../src/errors.js'
 import {oidcFailure} from '../../src/sso/oidc-failure.js'
 import {callBudgetMs, createClientFactory, defaultNetworkBounds, networkBoundsFrom} from '../../src/util/aws-clients.js'
-import {classifyAwsError} from '../../src/util/classify-aws-error.js'
+import {classifyAwsError, printable} from '../../src/util/classify-aws-error.js'
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
 
@@ -147,5 +147,12 @@ describe('classifyAwsError: one reading of every AWS failure (real SDK clients a
     expect(classifyAwsError({name: 'ForbiddenException', $metadata: {httpStatusCode: 403}}).kind).to.equal('denied')
     expect(classifyAwsError({name: 'ValidationException', message: 'bad\u001b[31m\nmore', $metadata: {httpStatusCode: 400}})).to.include({kind: 'other', detail: 'bad [31m'})
     expect(classifyAwsError(undefined).kind).to.equal('other')
+  })
+})
+
+describe('printable', () => {
+  it('masks access key ids in server text, as every other place shows them', () => {
+    expect(printable('The access key id AKIASTIR66GY62GT6LY7 is not valid.\nmore')).to.equal('The access key id AKIA****6LY7 is not valid. more')
+    expect(printable('session ASIAXXXXXXXXXXXX1234 expired')).to.equal('session ASIA****1234 expired')
   })
 })
