@@ -1,4 +1,4 @@
-import {spawn} from 'node:child_process'
+import {type ChildProcess, spawn} from 'node:child_process'
 import {constants} from 'node:os'
 import {ExitCode, KeylessError} from '../errors.js'
 
@@ -25,15 +25,20 @@ export interface ChildInput {
  */
 export function runChild(input: ChildInput, signals: SignalSource): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(input.command, input.args, {stdio: 'inherit', env: input.env})
+    // The listeners go on before the child starts: the child can be running (and be seen running)
+    // before spawn() returns, and a signal that reached keyless with no listener would end it by
+    // default instead of reaching the child. A signal delivered during spawn() waits in the event
+    // loop until `child` is set.
+    let child: ChildProcess | undefined
     const listen = (signal: NodeJS.Signals, forward: boolean) => {
       const listener = () => {
-        if (forward && child.exitCode === null && child.signalCode === null) child.kill(signal)
+        if (forward && child && child.exitCode === null && child.signalCode === null) child.kill(signal)
       }
       signals.on(signal, listener)
       return () => signals.off(signal, listener)
     }
     const forwarders = [...input.forward.map((s) => listen(s, true)), ...(input.survive ?? []).map((s) => listen(s, false))]
+    child = spawn(input.command, input.args, {stdio: 'inherit', env: input.env})
     const cleanup = () => forwarders.forEach((off) => off())
     child.once('error', (error: NodeJS.ErrnoException) => {
       cleanup()

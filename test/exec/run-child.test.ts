@@ -1,3 +1,4 @@
+import {existsSync} from 'node:fs'
 import {EventEmitter} from 'node:events'
 import {mkdtemp, readFile, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
@@ -61,6 +62,27 @@ describe('runChild', () => {
       expect(source.listenerCount(signal)).to.equal(0)
     })
   }
+
+  it('listens before the child starts, so a signal sent once the child is seen running reaches it', async () => {
+    // The child writes its marker as soon as it runs. Registering a listener waits (synchronously,
+    // as spawn would be) up to 400 ms for that marker: had the child been started first, the
+    // marker appears in that time and the order is caught.
+    const marker = join(dir, 'started')
+    let sawChildBeforeListening = false
+    const source = signals()
+    const on = source.on
+    source.on = (s: NodeJS.Signals, l: () => void) => {
+      const until = Date.now() + 400
+      while (!sawChildBeforeListening && Date.now() < until) {
+        sawChildBeforeListening = existsSync(marker)
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10)
+      }
+      return on(s, l)
+    }
+    const running = runChild({command: 'sh', args: ['-c', `: > ${marker}; exit 0`], env: {PATH: process.env.PATH}, forward: ['SIGTERM']}, source)
+    expect(await running).to.equal(0)
+    expect(sawChildBeforeListening).to.equal(false)
+  })
 
   it('survives a signal it does not forward (the terminal already delivered it)', async () => {
     const marker = join(dir, 'marker')
