@@ -38,8 +38,8 @@ export async function nodeVersionNote(input: {nodeVersion: string}, deps: NodeVe
   const stamp = join(deps.paths.cacheDir, 'node-version-note')
   const last = Number((await readFile(stamp, 'utf8').catch(() => '')).trim())
   if (Number.isFinite(last) && last > 0 && last <= now && now - last < NOTE_INTERVAL_MS) return {version, supported: false}
-  await mkdir(deps.paths.cacheDir, {recursive: true})
-    .then(() => writeFile(stamp, `${now}\n`))
+  await mkdir(deps.paths.cacheDir, {recursive: true, mode: 0o700})
+    .then(() => writeFile(stamp, `${now}\n`, {mode: 0o600}))
     .catch(() => undefined)
   return {
     version,

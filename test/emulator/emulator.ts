@@ -54,6 +54,12 @@ export interface Emulator {
   iamUser(accountId: string, userName: string): IamUserView | undefined
   /** Every accepted AssumeRole (role, session name, source identity, session tags as they arrived and as the session got them), oldest first. */
   assumeRoleCalls(): AssumeRoleRecord[]
+  /**
+   * Every secret issued so far, for "no secret in plaintext" tests: client secrets, device and
+   * authorization codes, access and refresh tokens, and the secret access keys and session tokens
+   * of every credential (role, assumed, IAM user, session).
+   */
+  issuedSecrets(): string[]
   close(): Promise<void>
 }
 
@@ -121,6 +127,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     createUserAccessKey: (accountId, userName) => createUserAccessKey(state, accountId, userName),
     iamUser: (accountId, userName) => iamUserView(state, accountId, userName),
     assumeRoleCalls: () => structuredClone(state.assumeRoles),
+    issuedSecrets: () => [
+      ...[...state.registrations.values()].map((r) => r.clientSecret),
+      ...[...state.devices.values()].map((d) => d.deviceCode),
+      ...state.authorizationCodes.keys(),
+      ...state.accessTokens.keys(),
+      ...state.refreshTokens.keys(),
+      ...[...state.credentials.values()].flatMap((c) => [c.secretAccessKey, c.sessionToken ?? '']),
+      ...[...state.iamKeys.values()].map((k) => k.secretAccessKey),
+    ].filter((s) => s.length > 0),
     close: async () => {
       for (const t of timers) clearTimeout(t)
       timers.clear()
