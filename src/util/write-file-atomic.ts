@@ -37,12 +37,29 @@ export async function writeFileAtomic(path: string, text: string, options: Write
   } catch (error) {
     if (error instanceof KeylessError) throw error
     const code = (error as NodeJS.ErrnoException).code
-    const reason = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOSPC' ? 'no space left on the device' : (error as Error).message
+    const {reason, hint} = writeFailure(code, (error as Error).message)
     throw new KeylessError(`Cannot write ${path}: ${reason}${code ? ` (${code})` : ''}; the file was left as it was.`, {
       code: 'WriteFailed',
-      hint: 'Check the permissions of the file and its directory.',
+      hint,
       cause: error,
     })
+  }
+}
+
+/** Why a write failed, in words, and what to do about it. */
+function writeFailure(code: string | undefined, message: string): {reason: string; hint: string} {
+  switch (code) {
+    case 'EACCES':
+    case 'EPERM':
+      return {reason: 'permission denied', hint: 'Check the permissions of the file and its directory.'}
+    case 'ENOSPC':
+      return {reason: 'no space left on the device', hint: 'Free some space on that file system and run the command again.'}
+    case 'EDQUOT':
+      return {reason: 'disk quota exceeded', hint: 'Free some space within your quota and run the command again.'}
+    case 'EROFS':
+      return {reason: 'the file system is read-only', hint: 'Remount it read-write, or point keyless at a file on a writable one.'}
+    default:
+      return {reason: message, hint: 'Check the permissions of the file and its directory.'}
   }
 }
 
