@@ -18,7 +18,7 @@ interface Result {
   stderr: string
 }
 
-/** Runs `args` with stdio piped; the command is started by the caller (e.g. under setsid). */
+/** Runs a program with stdin closed and stdout/stderr piped (no terminal); SIGKILL after timeoutMs. */
 function run(file: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<Result> {
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, {env, stdio: ['pipe', 'pipe', 'pipe']})
