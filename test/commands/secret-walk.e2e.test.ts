@@ -1,8 +1,8 @@
 import {expect} from 'chai'
 import {lstatSync, readdirSync} from 'node:fs'
-import {mkdir, rm, writeFile} from 'node:fs/promises'
+import {rm, writeFile} from 'node:fs/promises'
 import {join, relative} from 'node:path'
-import {grepTree} from '../helpers/grep-tree.js'
+import {grepTree, outsideHomeDirs} from '../helpers/grep-tree.js'
 import {createSandbox, type RunResult, type Sandbox} from '../helpers/sandbox.js'
 
 // Hardening #14, "what held up": no secret in output, on disk or in `DEBUG=*` across a full walk
@@ -53,7 +53,7 @@ for (const storeKind of ['keychain', 'file'] as const) {
     const run = async (args: string[], opts: {printsCredentials?: boolean} = {}): Promise<RunResult> => {
       const at = args.includes('--') ? args.indexOf('--') : args.length
       const argv = [...args.slice(0, at), '--debug', ...args.slice(at)]
-      const r = await sb.run(argv, {env: {DEBUG: '*', TMPDIR: join(sb.home, 'tmp')}})
+      const r = await sb.run(argv, {env: {DEBUG: '*'}})
       outputs.push({args: args.join(' '), text: r.stderr})
       if (opts.printsCredentials) printed.push(r.stdout)
       else outputs.push({args: args.join(' '), text: r.stdout})
@@ -64,14 +64,14 @@ for (const storeKind of ['keychain', 'file'] as const) {
     const leaks = () => {
       const needles = needlesOf(secrets())
       return {
-        files: grepTree(sb.home, needles),
+        // HOME holds the CLI's TMPDIR (sandbox.ts); outsideHomeDirs() is the private test keyring's HOME.
+        files: [sb.home, ...outsideHomeDirs()].flatMap((dir) => grepTree(dir, needles)),
         outputs: outputs.filter((o) => needles.some((n) => o.text.includes(n))).map((o) => o.args),
       }
     }
 
     before(async () => {
       sb = await createSandbox({store: storeKind})
-      await mkdir(join(sb.home, 'tmp'), {mode: 0o700})
       existing = new Set(treePaths(sb.home))
       umask = process.umask(0)
     })
@@ -128,7 +128,7 @@ for (const storeKind of ['keychain', 'file'] as const) {
       outputs.pop()
     })
 
-    it('while signed in: every secret issued is nowhere under HOME (nor the CLI temp dir) or in any output', () => {
+    it('while signed in: every secret issued is nowhere under HOME (with the CLI temp dir) or the test keyring HOME, nor in any output', () => {
       const all = secrets()
       // client secret, device code, access + refresh token, role credentials (secret key + session token)
       expect(all.length).to.be.at.least(storeKind === 'file' ? 7 : 6)
