@@ -5,6 +5,7 @@ const suites: Record<string, () => Promise<{run: () => Promise<void>}>> = {
   picker: () => import('./picker.js'),
   discovery: () => import('./discovery.js'),
   agent: () => import('./agent.js'),
+  sync: () => import('./sync.js'),
 }
 
 const wanted = process.argv.slice(2)
