@@ -237,8 +237,8 @@ describe('keyless credential-process (built CLI, emulator, real keyring)', funct
       expect(cold.emulator.count('StartDeviceAuthorization')).to.equal(0)
     })
 
-    it('signs in once for parallel callers, with the sign-in text on stderr only', async () => {
-      const results = await Promise.all(Array.from({length: 5}, () => cold.run(['credential-process', '--profile', 'dev'])))
+    it('signs in once for 20 parallel signed-out callers (one browser tab), with the sign-in text on stderr only', async () => {
+      const results = await Promise.all(Array.from({length: 20}, () => cold.run(['credential-process', '--profile', 'dev'], {timeoutMs: 120_000})))
       const jsons = results.map(expectProcessJson)
       expect(new Set(jsons.map((j) => j.AccessKeyId)).size).to.equal(1)
       expect(cold.browserCalls()).to.have.length(1)
