@@ -106,7 +106,13 @@ export async function discoverAssignments(
       const permit = await limiter.acquire()
       const t0 = deps.now()
       const bearer = await token.get()
-      const outcome = await classify(() => send(bearer.accessToken))
+      const outcome = await classify(() => send(bearer.accessToken)).catch((error: unknown) => {
+        // Failed for good (access denied, a missing resource, a proxy's page): free the slot, or
+        // requests still queued behind it wait forever.
+        permit.failed()
+        stats.requests++
+        throw error
+      })
       stats.requests++
       if (outcome.kind === 'ok') {
         permit.succeeded(deps.now() - t0)
