@@ -29,6 +29,7 @@ export function runChild(input: ChildInput, signals: SignalSource): Promise<numb
     // before spawn() returns, and a signal that reached keyless with no listener would end it by
     // default instead of reaching the child. A signal delivered during spawn() waits in the event
     // loop until `child` is set.
+    // eslint-disable-next-line prefer-const -- assigned once, after the listeners that read it are on (see above)
     let child: ChildProcess | undefined
     const listen = (signal: NodeJS.Signals, forward: boolean) => {
       const listener = () => {
