@@ -5,9 +5,10 @@
 // shells, tmux or the AWS CLI (e2e); every other `*.test.ts` is in-process (unit).
 // test/layers.test.ts holds that rule. The e2e layer builds first (KEYLESS_SKIP_BUILD=1 skips it)
 // and runs under a private gnome-keyring when there is no session bus (scripts/with-keyring.mjs).
-// Unit tests run in one mocha process without a session bus; beside it, e2e files run in mocha's
-// parallel mode, KEYLESS_TEST_JOBS (default 3) workers, longest first (durations of the last run);
-// `*.serial.e2e.test.ts` files run alone at the end. Each mocha process has its own HOME and
+// Unit tests run without a session bus, in one mocha process beside the e2e layer (alone, in
+// KEYLESS_TEST_JOBS workers). The e2e files run in mocha's parallel mode, KEYLESS_TEST_JOBS
+// (default 3) workers, longest first (durations of the last run); `*.serial.e2e.test.ts` files run
+// alone at the end. Each mocha process has its own HOME and
 // keychain service. The closing line `tests: N passed, N failed[, N skipped]` adds up mocha's own
 // run stats (scripts/stats-reporter.mjs).
 import {spawn, spawnSync} from 'node:child_process'
@@ -91,10 +92,13 @@ async function main() {
   const parallel = e2e.filter((f) => !isSerial(f)).sort((a, b) => expected(b) - expected(a))
   const serial = e2e.filter(isSerial).sort()
   const width = Math.min(jobs, parallel.length)
+  // Alone, the unit layer spreads over the workers too (its files wait on sockets and child
+  // processes as much as they compute); beside the e2e layer it keeps to one process.
+  const unitWidth = e2e.length > 0 ? 1 : Math.min(jobs, unit.length)
   // The unit layer (one process) runs beside mocha's pool of `width` workers for the e2e files
   // (each worker loads tsx once and takes the next file); the serial files run after both, alone.
   const first = [
-    ...(unit.length > 0 ? [{name: `unit (${unit.length} files)`, files: unit, layer: 'unit', width: 1}] : []),
+    ...(unit.length > 0 ? [{name: `unit (${unit.length} files${unitWidth > 1 ? `, ${unitWidth} at a time` : ''})`, files: unit, layer: 'unit', width: unitWidth}] : []),
     ...(parallel.length > 0 ? [{name: `e2e (${parallel.length} files, ${width} at a time)`, files: parallel, layer: 'e2e', width}] : []),
   ]
   const last = serial.length > 0 ? [{name: `e2e alone (${serial.length} files)`, files: serial, layer: 'e2e', width: 1}] : []

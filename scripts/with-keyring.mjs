@@ -17,7 +17,7 @@ export function needsPrivateKeyring(env = process.env) {
 /** Re-runs `argv` (an executable and its arguments) under the private keyring; exits with its code. */
 export function runWithPrivateKeyring(argv, {cwd} = {}) {
   const home = mkdtempSync(join(tmpdir(), 'keyless-keyring-home-'))
-  const env = {...process.env, KEYLESS_PRIVATE_KEYRING: '1', KEYLESS_TEST_KEYRING: 'gnome-keyring', HOME: home}
+  const env = {...process.env, KEYLESS_PRIVATE_KEYRING: '1', KEYLESS_TEST_KEYRING: 'gnome-keyring', KEYLESS_TEST_KEYRING_HOME: home, HOME: home}
   for (const k of ['XDG_DATA_HOME', 'XDG_CONFIG_HOME', 'XDG_CACHE_HOME', 'XDG_RUNTIME_DIR']) delete env[k]
   // The newline on stdin is the (empty) password that creates and unlocks the login keyring.
   const inner = `printf '\\n' | gnome-keyring-daemon --unlock --components=secrets >/dev/null && exec ${argv.map(quote).join(' ')}`

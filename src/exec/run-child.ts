@@ -28,18 +28,19 @@ export function runChild(input: ChildInput, signals: SignalSource): Promise<numb
     // The listeners go on before the child starts: the child can be running (and be seen running)
     // before spawn() returns, and a signal that reached keyless with no listener would end it by
     // default instead of reaching the child. A signal delivered during spawn() waits in the event
-    // loop until `child` is set.
-    // eslint-disable-next-line prefer-const -- assigned once, after the listeners that read it are on (see above)
-    let child: ChildProcess | undefined
+    // loop until the child is set.
+    const started: {child?: ChildProcess} = {}
     const listen = (signal: NodeJS.Signals, forward: boolean) => {
       const listener = () => {
+        const {child} = started
         if (forward && child && child.exitCode === null && child.signalCode === null) child.kill(signal)
       }
       signals.on(signal, listener)
       return () => signals.off(signal, listener)
     }
     const forwarders = [...input.forward.map((s) => listen(s, true)), ...(input.survive ?? []).map((s) => listen(s, false))]
-    child = spawn(input.command, input.args, {stdio: 'inherit', env: input.env})
+    const child = spawn(input.command, input.args, {stdio: 'inherit', env: input.env})
+    started.child = child
     const cleanup = () => forwarders.forEach((off) => off())
     child.once('error', (error: NodeJS.ErrnoException) => {
       cleanup()

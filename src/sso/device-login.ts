@@ -96,7 +96,7 @@ export async function deviceLogin(session: SsoSession, options: LoginOptions, de
           intervalMs += SLOW_DOWN_STEP_S * 1000
           continue
         }
-        throw await failure(error, session, deps, 'Signing in')
+        throw await failure(error, session, deps, 'Signing in', seen)
       }
     }
   } catch (error) {
@@ -142,14 +142,14 @@ function expired(session: SsoSession, seen: boolean): KeylessError {
   })
 }
 
-/** The clear line for each way a sign-in ends badly. */
-export async function failure(error: unknown, session: SsoSession, deps: RegistrationDeps, action: string): Promise<KeylessError> {
+/** The clear line for each way a sign-in ends badly (`seen`: a person could see the device code). */
+export async function failure(error: unknown, session: SsoSession, deps: RegistrationDeps, action: string, seen = true): Promise<KeylessError> {
   const login = `\`keyless login --session ${session.name}\``
   if (isOidcError(error, 'AccessDeniedException')) {
     return new AccessDeniedError(`Sign-in to session "${session.name}" was denied (${describeOidcError(error)}).`, `Run ${login} again and approve the request.`)
   }
   if (isOidcError(error, 'ExpiredTokenException')) {
-    const e = expired(session, true)
+    const e = expired(session, seen)
     return new KeylessError(`${e.message.replace(/\.$/, '')} (${describeOidcError(error)}).`, {code: e.code, exit: e.exit, hint: e.hint})
   }
   if (isOidcError(error, 'InvalidClientException')) {

@@ -3,7 +3,7 @@ import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {startEmulator, type Emulator} from '../emulator/emulator.js'
-import {grepTree} from '../helpers/grep-tree.js'
+import {grepTree, outsideHomeDirs} from '../helpers/grep-tree.js'
 import {createSandbox, type Sandbox} from '../helpers/sandbox.js'
 import type {AuditReport} from '../../src/audit/audit-types.js'
 import {allSecrets, CONFIG_TEXT, plantKeys, type PlantedKeys} from './audit-fixtures.js'
@@ -148,7 +148,7 @@ describe('keyless audit (built CLI, fixture homes)', function () {
         const planted = [keys.legacy, keys.ci, keys.shell, keys.fish, keys.stale].flatMap((k) => [k.secretAccessKey, k.accessKeyId])
         expect(grepTree(sandbox.home, planted), 'plaintext key material under HOME').to.deep.equal([])
         expect(grepTree(privateTmp, planted)).to.deep.equal([])
-        expect(grepTree(tmpdir(), planted), 'plaintext key material under the temp dir').to.deep.equal([])
+        expect(outsideHomeDirs().flatMap((dir) => grepTree(dir, planted)), 'plaintext key material in the test keyring').to.deep.equal([])
         expect(leaks(fix.stdout + fix.stderr, allSecrets(keys))).to.deep.equal([])
 
         const config = await readFile(sandbox.configFile, 'utf8')

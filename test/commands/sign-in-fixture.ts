@@ -1,9 +1,8 @@
-import {tmpdir} from 'node:os'
 import {openStore} from '../../src/store/open-store.js'
 import type {SecretStore} from '../../src/store/secret-store.js'
 import {storeKeys} from '../../src/store/keys.js'
 import {resolvePaths} from '../../src/util/paths.js'
-import {grepTree} from '../helpers/grep-tree.js'
+import {grepTree, outsideHomeDirs} from '../helpers/grep-tree.js'
 import type {RunResult, Sandbox} from '../helpers/sandbox.js'
 
 /** The sandbox's secret store, opened from the test process (same keychain service / same encrypted file). */
@@ -45,8 +44,7 @@ export function secretWitness(sb: Sandbox) {
     /** Files under HOME and the temp dir, and outputs, that contain a collected secret. */
     leaks(): {files: string[]; outputs: number} {
       const needles = [...secrets]
-      // tmpdir() also holds the private test keyring's HOME (scripts/with-keyring.mjs) when there is one.
-      const files = [...new Set([...grepTree(sb.home, needles), ...grepTree(tmpdir(), needles)])]
+      const files = [sb.home, ...outsideHomeDirs()].flatMap((dir) => grepTree(dir, needles))
       return {files, outputs: outputs.filter((o) => needles.some((n) => o.includes(n))).length}
     },
   }

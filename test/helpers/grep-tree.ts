@@ -30,3 +30,12 @@ export function grepTree(dir: string, needles: string[]): string[] {
   if (wanted.length > 0) walk(dir)
   return hits.sort()
 }
+
+/**
+ * Where a test run keeps state outside a sandbox's HOME that a secret could reach: the private
+ * test keyring's HOME (scripts/with-keyring.mjs), when the run started one. A sandbox's CLI writes
+ * its temp files under HOME (TMPDIR), so grepping HOME and these covers all a run wrote.
+ */
+export function outsideHomeDirs(env: NodeJS.ProcessEnv = process.env): string[] {
+  return env.KEYLESS_TEST_KEYRING_HOME ? [env.KEYLESS_TEST_KEYRING_HOME] : []
+}

@@ -57,7 +57,7 @@ export interface Sandbox {
 }
 
 /**
- * A throwaway user environment for running the built CLI: HOME, XDG dirs, AWS config paths, the
+ * A throwaway user environment for running the built CLI: HOME, XDG dirs, TMPDIR, AWS config paths, the
  * emulator's endpoints, and BROWSER = a script that logs the URL and fetches it with curl (so
  * device approval and PKCE redirects complete without a person).
  */
@@ -71,7 +71,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   const browser = join(home, 'bin', 'fake-browser')
   await mkdir(join(home, '.aws'), {recursive: true})
   await mkdir(join(home, 'bin'))
-  for (const dir of ['.config', '.cache', '.local/share']) await mkdir(join(home, dir), {recursive: true})
+  for (const dir of ['.config', '.cache', '.local/share', 'tmp']) await mkdir(join(home, dir), {recursive: true})
   await writeFile(browser,
     '#!/bin/sh\n' +
     '# keyless test sandbox: a "browser" that records the URL and loads it (following redirects).\n' +
@@ -94,6 +94,8 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     XDG_CONFIG_HOME: join(home, '.config'),
     XDG_CACHE_HOME: join(home, '.cache'),
     XDG_DATA_HOME: join(home, '.local', 'share'),
+    // The CLI's temp files land under HOME too, so one grep of HOME covers them.
+    TMPDIR: join(home, 'tmp'),
     AWS_CONFIG_FILE: configFile,
     AWS_SHARED_CREDENTIALS_FILE: credentialsFile,
     BROWSER: browser,

@@ -51,6 +51,14 @@ describe('sso/device-login', () => {
     expect(error.line).to.include('no terminal showed the code').and.include(`\`keyless login --session ${session.name}\` again, in a terminal`)
   })
 
+  it('when no terminal could show the code and the service says it expired first, the hint says to sign in from a terminal too', async () => {
+    const f = fakeDeps()
+    f.oidc.devicePolls.push('pending', 'expired')
+    const error = await failureOf(deviceLogin(session, {}, {...f.deps, tellTerminal: () => false}))
+    expect(error.exit).to.equal(ExitCode.loginRequired)
+    expect(error.line).to.include('ExpiredTokenException').and.include('no terminal showed the code')
+  })
+
   it('adds 5 s to the interval on each SlowDown', async () => {
     const f = fakeDeps()
     f.oidc.device.interval = 2
