@@ -14,9 +14,9 @@ import {encodeUserKey, type UserKeyItem} from '../credentials/user-key.js'
 import {decodeAuditItem, encodeAuditItem, type AuditItem, type AuditRecord} from './audit-record.js'
 import type {Finding} from './audit-types.js'
 import {displayPath} from './display-path.js'
-import {planFix, type FixPlan, type PlanFile} from './plan-fix.js'
+import {planFix, type FixPlan, type PlanFile, type PlanInput} from './plan-fix.js'
 import {textHash} from './raw-lines.js'
-import {scanMachine, type ScanDeps} from './scan-machine.js'
+import {scanMachine, type MachineScan, type ScanDeps} from './scan-machine.js'
 
 /** One line of the `--fix` checklist: a profile (or a shell file) and what it holds. */
 export interface FixChoice {
@@ -142,46 +142,47 @@ export async function fixKeys(input: FixInput, deps: FixDeps): Promise<FixResult
     throw new UsageError('--replace-with applies to profiles of the AWS files, not to shell files.', 'Drop --replace-with, or name a profile.')
   }
 
-  // --keep: each profile's long-lived key (AKIA…, no session token), read from the files as scanned.
-  const keptKeys = new Map<string, {accessKeyId: string; secretAccessKey: string}>()
-  if (input.keep) {
-    for (const p of chosen) {
-      if (shellChoices.has(p)) throw new UsageError('--keep applies to profiles of the AWS files, not to shell files.', `Drop ${p} from --profile.`)
-      const key = movable.filter((f) => f.profile === p && f.kind === 'aws-file').map((f) => scan.keys.get(f.id)).find((k) => k?.accessKeyId && k.secretAccessKey)
-      if (!key || key.sessionToken || !key.accessKeyId.startsWith('AKIA')) {
-        throw new UsageError(`Profile "${p}" holds no long-lived IAM user key (AKIA…) to keep.`, 'Fix it without --keep.')
-      }
-      keptKeys.set(p, {accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey})
-    }
-  }
+  const keptKeys = input.keep ? keysToKeep(chosen, shellChoices, movable, scan.keys) : new Map<string, KeptKey>()
 
   // Under the config lock (as `keyless sync` writes), read every file involved once, plan on exactly
   // that text, then write.
   return withConfigLock(deps.paths, async () => {
     const files = await readInvolvedFiles(input, movable, chosen, deps.paths)
     const replaced = chosen.filter((p) => !shellChoices.has(p))
-    const plan = planFix({
-      files: [...files.values()],
-      profiles: chosen,
-      configFile,
-      ...(input.replaceWith !== undefined && replaced.length > 0
-        ? {
-            replaceWith: {
-              profile: input.replaceWith,
-              credentialProcess: credentialProcessLine(input.keylessCommand ?? 'keyless', input.replaceWith),
-              region: targetRegion(input.replaceWith, scan.configProfiles),
-            },
-          }
-        : input.keep
-          ? {replaceWith: {credentialProcess: (p: string) => credentialProcessLine(input.keylessCommand ?? 'keyless', p), extraLines: (p: string) => [`keyless_stored_key = ${p}`]}}
-          : {}),
-    })
+    const replaceWith = replacementFor(input, replaced.length > 0, scan.configProfiles)
+    const plan = planFix({files: [...files.values()], profiles: chosen, configFile, ...(replaceWith ? {replaceWith} : {})})
     // 1. The store first: if anything below fails or is killed, the lines are not lost.
     const fixed = await recordInStore(plan, files, {replaceWith: input.replaceWith, shellChoices, keptKeys}, deps)
     // 2. Then the files.
     await writeFixedFiles(plan, files, deps.paths)
     return {fixed, leftAlone}
   })
+}
+
+type KeptKey = {accessKeyId: string; secretAccessKey: string}
+
+/** --keep: each profile's long-lived key (AKIA…, no session token), read from the files as scanned. */
+function keysToKeep(chosen: string[], shellChoices: Set<string>, movable: Finding[], keys: MachineScan['keys']): Map<string, KeptKey> {
+  const keptKeys = new Map<string, KeptKey>()
+  for (const p of chosen) {
+    if (shellChoices.has(p)) throw new UsageError('--keep applies to profiles of the AWS files, not to shell files.', `Drop ${p} from --profile.`)
+    const key = movable.filter((f) => f.profile === p && f.kind === 'aws-file').map((f) => keys.get(f.id)).find((k) => k?.accessKeyId && k.secretAccessKey)
+    if (!key || key.sessionToken || !key.accessKeyId.startsWith('AKIA')) {
+      throw new UsageError(`Profile "${p}" holds no long-lived IAM user key (AKIA…) to keep.`, 'Fix it without --keep.')
+    }
+    keptKeys.set(p, {accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey})
+  }
+  return keptKeys
+}
+
+/** What the emptied profiles of the AWS files get instead of their key lines: --replace-with's profile, --keep's stored key, or nothing. */
+function replacementFor(input: FixInput, anyReplaced: boolean, configProfiles: Record<string, Record<string, string>>): PlanInput['replaceWith'] {
+  const keyless = input.keylessCommand ?? 'keyless'
+  if (input.replaceWith !== undefined && anyReplaced) {
+    return {profile: input.replaceWith, credentialProcess: credentialProcessLine(keyless, input.replaceWith), region: targetRegion(input.replaceWith, configProfiles)}
+  }
+  if (input.keep) return {credentialProcess: (p: string) => credentialProcessLine(keyless, p), extraLines: (p: string) => [`keyless_stored_key = ${p}`]}
+  return undefined
 }
 
 /** The choices `--profile` names (profile names or shell files), or a usage error for a name with none. */
@@ -243,7 +244,7 @@ async function readInvolvedFiles(input: FixInput, movable: Finding[], chosen: st
 async function recordInStore(
   plan: FixPlan,
   files: Map<string, PlanFile>,
-  options: {replaceWith?: string; shellChoices: Set<string>; keptKeys?: Map<string, {accessKeyId: string; secretAccessKey: string}>},
+  options: {replaceWith?: string; shellChoices: Set<string>; keptKeys?: Map<string, KeptKey>},
   deps: FixDeps,
 ): Promise<FixResult['fixed']> {
   const hashes = new Map<string, string>()

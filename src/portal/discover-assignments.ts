@@ -1,9 +1,8 @@
-import type {SSOClient} from '@aws-sdk/client-sso'
-import {ExitCode, KeylessError, LoginRequiredError} from '../errors.js'
-import {classifyAwsError, networkFailure} from '../util/classify-aws-error.js'
+import type {AccountInfo, ListAccountRolesResponse, ListAccountsResponse, SSOClient} from '@aws-sdk/client-sso'
 import type {SsoSession} from '../config/profile-types.js'
-import type {AccessToken, TokenProvider} from '../sso/session-types.js'
+import type {TokenProvider} from '../sso/session-types.js'
 import {createAdaptiveLimiter, type AdaptiveLimiterOptions, type LimiterState} from './adaptive-limiter.js'
+import {PortalRequests, type RequestCounts, type RetryPolicy} from './portal-requests.js'
 
 /** An account the user can access, with the roles (permission sets) assigned in it. */
 export interface DiscoveredAccount {
@@ -22,11 +21,7 @@ export interface DiscoveryProgress {
   complete: boolean
 }
 
-export interface DiscoveryStats {
-  requests: number
-  throttled: number
-  /** Requests retried after a 5xx or a network error. */
-  retried: number
+export interface DiscoveryStats extends RequestCounts {
   elapsedMs: number
   limiter: LimiterState
 }
@@ -61,19 +56,27 @@ export interface DiscoveryOptions {
   stallTimeoutMs?: number
 }
 
-type Outcome<T> = {kind: 'ok'; value: T} | {kind: 'throttled'} | {kind: 'retry'; error: unknown} | {kind: 'unauthorized'; error: unknown}
-
 interface RolesTask {
   accountIndex: number
   nextToken?: string
 }
+
+/** The two list calls of the portal, each through its limiter and the retry policy. */
+interface PortalLists {
+  accounts(nextToken: string | undefined): Promise<ListAccountsResponse>
+  roles(accountId: string, nextToken: string | undefined): Promise<ListAccountRolesResponse>
+}
+
+/** Roles requests handed to the limiter at once at most; the limiter decides when each goes. */
+const maxQueuedRoleRequests = 64
 
 /**
  * Every account/role pair of a session: ListAccounts (paginated), then ListAccountRoles for each
  * account (paginated), with an adaptive rate limiter (adaptive-limiter.ts) so that a portal that
  * throttles at N requests/s is called at about N/s. Throttled requests go back to the front of the
  * queue and are sent again (never lost); 5xx and network errors are retried with exponential
- * backoff and full jitter; a 401 invalidates the token and retries once with a fresh one.
+ * backoff and full jitter; a 401 invalidates the token and retries once with a fresh one
+ * (portal-requests.ts).
  */
 export async function discoverAssignments(
   session: SsoSession,
@@ -81,195 +84,140 @@ export async function discoverAssignments(
   options: DiscoveryOptions = {},
 ): Promise<DiscoveryResult> {
   const pageSize = Math.min(100, Math.max(1, options.pageSize ?? 100))
-  const maxAttempts = options.maxAttempts ?? 8
-  const stallTimeoutMs = options.stallTimeoutMs ?? 120_000
-  const random = deps.random ?? Math.random
+  const policy = retryPolicy(options, deps)
   const started = deps.now()
   const {ListAccountsCommand, ListAccountRolesCommand} = await import('@aws-sdk/client-sso')
   const client = await deps.portal(session.region)
-  const limiter = createAdaptiveLimiter({maxConcurrency: 16, ...options.limiter}, {now: deps.now, sleep: deps.sleep, random})
-  const accountsLimiter = createAdaptiveLimiter({maxConcurrency: 1, ...options.limiter}, {now: deps.now, sleep: deps.sleep, random})
-  const token = sessionToken(session, deps.tokens)
-  const stats = {requests: 0, throttled: 0, retried: 0}
-  let lastSuccess = started
+  const clock = {now: deps.now, sleep: deps.sleep, random: policy.random}
+  const rolesLimiter = createAdaptiveLimiter({maxConcurrency: 16, ...options.limiter}, clock)
+  const accountsLimiter = createAdaptiveLimiter({maxConcurrency: 1, ...options.limiter}, clock)
+  const requests = new PortalRequests(session, deps, policy, started)
+  const lists: PortalLists = {
+    accounts: (nextToken) =>
+      requests.send(accountsLimiter, (accessToken) => client.send(new ListAccountsCommand({accessToken, maxResults: pageSize, nextToken}))),
+    roles: (accountId, nextToken) =>
+      requests.send(rolesLimiter, (accessToken) => client.send(new ListAccountRolesCommand({accessToken, accountId, maxResults: pageSize, nextToken}))),
+  }
+  const discovery = new Discovery(lists, deps.onProgress)
+  await discovery.run()
+  return {
+    accounts: discovery.accounts,
+    stats: {...requests.counts, elapsedMs: deps.now() - started, limiter: rolesLimiter.state()},
+  }
+}
 
-  const accounts: DiscoveredAccount[] = []
-  let done = 0
-  let listed = false
-  const progress = () => deps.onProgress?.({done, total: accounts.length, complete: listed})
+function retryPolicy(options: DiscoveryOptions, deps: DiscoveryDeps): RetryPolicy {
+  return {maxAttempts: options.maxAttempts ?? 8, stallTimeoutMs: options.stallTimeoutMs ?? 120_000, random: deps.random ?? Math.random}
+}
 
-  /** One request through a limiter, with the retry policy; resolves to the response. */
-  async function call<T>(limiter: ReturnType<typeof createAdaptiveLimiter>, send: (accessToken: string) => Promise<T>): Promise<T> {
-    let attempt = 0
-    let renewed = false
-    for (;;) {
-      const permit = await limiter.acquire()
-      const t0 = deps.now()
-      const bearer = await token.get()
-      const outcome = await classify(() => send(bearer.accessToken))
-      stats.requests++
-      if (outcome.kind === 'ok') {
-        permit.succeeded(deps.now() - t0)
-        lastSuccess = deps.now()
-        return outcome.value
-      }
-      if (outcome.kind === 'throttled') {
-        permit.throttled()
-        stats.throttled++
-        if (deps.now() - lastSuccess > stallTimeoutMs) throw stalled(session)
+/**
+ * One discovery's shared state: the accounts listed so far (roles filled in as they arrive), the
+ * roles pages still to fetch, the requests running, and the first failure, which ends it.
+ */
+class Discovery {
+  readonly accounts: DiscoveredAccount[] = []
+  private readonly lists: PortalLists
+  private readonly onProgress: ((progress: DiscoveryProgress) => void) | undefined
+  private readonly pending: RolesTask[] = []
+  private readonly running = new Set<Promise<void>>()
+  private done = 0
+  private listed = false
+  private failure: unknown
+  private wake: (() => void) | undefined
+
+  constructor(lists: PortalLists, onProgress: ((progress: DiscoveryProgress) => void) | undefined) {
+    this.lists = lists
+    this.onProgress = onProgress
+  }
+
+  /** Lists the accounts and, meanwhile, the roles of each account as soon as it is listed. */
+  async run(): Promise<void> {
+    const lister = this.listAllAccounts()
+      .then(() => {
+        this.listed = true
+        this.progress()
+      })
+      .catch((error: unknown) => this.fail(error))
+      .finally(() => this.notify())
+    await this.dispatch()
+    await lister
+    await Promise.allSettled([...this.running])
+    if (this.failure !== undefined) throw this.failure
+  }
+
+  /** Dispatcher: start a roles request whenever one is pending; the limiter paces them. */
+  private async dispatch(): Promise<void> {
+    while (this.failure === undefined) {
+      const task = this.pending.shift()
+      if (task) {
+        this.start(task)
+        // Let the limiter decide when the next one may go: wait for a free slot before taking more.
+        if (this.running.size >= maxQueuedRoleRequests) await Promise.race(this.running)
         continue
       }
-      permit.failed()
-      if (outcome.kind === 'unauthorized') {
-        if (renewed) throw new LoginRequiredError(session.name, 'the portal rejected the session token')
-        renewed = true
-        await token.renew(bearer)
-        continue
-      }
-      attempt++
-      if (attempt >= maxAttempts || deps.now() - lastSuccess > stallTimeoutMs) throw failed(session, outcome.error, attempt)
-      stats.retried++
-      // Exponential backoff with full jitter: 0..min(20 s, 200 ms × 2^attempt).
-      await deps.sleep(random() * Math.min(20_000, 200 * 2 ** attempt))
+      if (this.listed && this.running.size === 0) break
+      await new Promise<void>((resolve) => {
+        this.wake = resolve
+      })
     }
   }
 
-  // Roles of each account, page by page, as soon as its account is listed.
-  const pending: RolesTask[] = []
-  const running = new Set<Promise<void>>()
-  let wake: (() => void) | undefined
-  const notify = () => {
-    wake?.()
-    wake = undefined
+  private start(task: RolesTask): void {
+    const run = this.fetchRoles(task)
+      .catch((error: unknown) => this.fail(error))
+      .finally(() => {
+        this.running.delete(run)
+        this.notify()
+      })
+    this.running.add(run)
   }
 
-  async function fetchRoles(task: RolesTask): Promise<void> {
-    const account = accounts[task.accountIndex]
-    const response = await call(limiter, (accessToken) =>
-      client.send(
-        new ListAccountRolesCommand({accessToken, accountId: account.accountId, maxResults: pageSize, nextToken: task.nextToken}),
-      ),
-    ).catch((error: unknown) => {
+  /** One page of an account's roles; the next page goes to the front of the queue. */
+  private async fetchRoles(task: RolesTask): Promise<void> {
+    const account = this.accounts[task.accountIndex]
+    const response = await this.lists.roles(account.accountId, task.nextToken).catch((error: unknown) => {
       // The account went away between the two calls: it simply has no roles now.
       if ((error as {name?: string}).name === 'ResourceNotFoundException') return {roleList: [], nextToken: undefined}
       throw error
     })
     for (const role of response.roleList ?? []) if (role.roleName) account.roles.push(role.roleName)
     if (response.nextToken) {
-      pending.unshift({accountIndex: task.accountIndex, nextToken: response.nextToken})
-      notify()
+      this.pending.unshift({accountIndex: task.accountIndex, nextToken: response.nextToken})
+      this.notify()
       return
     }
-    done++
-    progress()
+    this.done++
+    this.progress()
   }
 
-  async function listAllAccounts(): Promise<void> {
+  private async listAllAccounts(): Promise<void> {
     let nextToken: string | undefined
     do {
-      const response = await call(accountsLimiter, (accessToken) =>
-        client.send(new ListAccountsCommand({accessToken, maxResults: pageSize, nextToken})),
-      )
-      for (const a of response.accountList ?? []) {
-        if (!a.accountId) continue
-        accounts.push({accountId: a.accountId, accountName: a.accountName ?? a.accountId, ...(a.emailAddress ? {emailAddress: a.emailAddress} : {}), roles: []})
-        pending.push({accountIndex: accounts.length - 1})
-      }
+      const response = await this.lists.accounts(nextToken)
+      for (const a of response.accountList ?? []) this.add(a)
       nextToken = response.nextToken || undefined
-      progress()
-      notify()
+      this.progress()
+      this.notify()
     } while (nextToken)
   }
 
-  let failure: unknown
-  const lister = listAllAccounts()
-    .then(() => {
-      listed = true
-      progress()
-    })
-    .catch((error: unknown) => {
-      failure ??= error
-    })
-    .finally(notify)
-
-  // Dispatcher: start a roles request whenever one is pending; the limiter paces them.
-  while (failure === undefined) {
-    const task = pending.shift()
-    if (task) {
-      const run = fetchRoles(task)
-        .catch((error: unknown) => {
-          failure ??= error
-        })
-        .finally(() => {
-          running.delete(run)
-          notify()
-        })
-      running.add(run)
-      // Let the limiter decide when the next one may go: wait for a free slot before taking more.
-      if (running.size >= 64) await Promise.race(running)
-      continue
-    }
-    if (listed && running.size === 0) break
-    await new Promise<void>((resolve) => {
-      wake = resolve
-    })
+  /** An account listed: its roles are to be fetched. */
+  private add(a: AccountInfo): void {
+    if (!a.accountId) return
+    this.accounts.push({accountId: a.accountId, accountName: a.accountName ?? a.accountId, ...(a.emailAddress ? {emailAddress: a.emailAddress} : {}), roles: []})
+    this.pending.push({accountIndex: this.accounts.length - 1})
   }
-  await lister
-  await Promise.allSettled([...running])
-  if (failure !== undefined) throw failure
 
-  return {
-    accounts,
-    stats: {...stats, elapsedMs: deps.now() - started, limiter: limiter.state()},
+  private fail(error: unknown): void {
+    this.failure ??= error
   }
-}
 
-/** The session's token, shared by every request; renewed once per rejected token. */
-function sessionToken(session: SsoSession, tokens: TokenProvider) {
-  let current: Promise<AccessToken> | undefined
-  return {
-    get(): Promise<AccessToken> {
-      current ??= tokens.get(session)
-      return current
-    },
-    async renew(rejected: AccessToken): Promise<void> {
-      const now = await current
-      // Only the first request that saw this token rejected invalidates it; the others wait.
-      if (now && now.accessToken === rejected.accessToken) {
-        current = tokens.invalidate(session, rejected).then(() => tokens.get(session))
-      }
-      await current
-    },
+  private notify(): void {
+    this.wake?.()
+    this.wake = undefined
   }
-}
 
-async function classify<T>(send: () => Promise<T>): Promise<Outcome<T>> {
-  try {
-    return {kind: 'ok', value: await send()}
-  } catch (error) {
-    const {kind} = classifyAwsError(error)
-    if (kind === 'throttled') return {kind: 'throttled'}
-    if (kind === 'unauthorized') return {kind: 'unauthorized', error}
-    // A 5xx, or no HTTP answer at all (a connection reset, refused or timed-out request).
-    if (kind === 'unavailable' || kind === 'network') return {kind: 'retry', error}
-    // A proxy's or captive portal's page: retrying does not help, saying so does.
-    if (kind === 'not-aws') throw networkFailure(error, 'the AWS access portal', 'the list of accounts and roles') ?? error
-    throw error
+  private progress(): void {
+    this.onProgress?.({done: this.done, total: this.accounts.length, complete: this.listed})
   }
-}
-
-function stalled(session: SsoSession): KeylessError {
-  return new KeylessError(`Listing the accounts of session "${session.name}": the portal kept throttling every request.`, {
-    code: 'Throttled',
-    exit: ExitCode.network,
-    hint: 'Try again in a minute; `keyless list` uses its cache meanwhile.',
-  })
-}
-
-function failed(session: SsoSession, error: unknown, attempts: number): KeylessError {
-  const {name, detail} = classifyAwsError(error)
-  return new KeylessError(
-    `Listing the accounts of session "${session.name}" failed after ${attempts} attempts: ${name}${detail ? ` (${detail})` : ''}.`,
-    {code: 'PortalUnavailable', exit: ExitCode.network, hint: 'Check the network and try again.', cause: error},
-  )
 }

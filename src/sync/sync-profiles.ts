@@ -93,16 +93,7 @@ export async function syncProfiles(input: SyncInput, deps: SyncDeps): Promise<Sy
     const blocks = listManagedBlocks(text)
     const targetNames = new Set(targets.map((t) => t.name))
     const planOf = new Map(plans.map((p) => [p.session.name, p]))
-    const unusable: SkippedPair[] = []
-    const usable: AccountRolePair[] = []
-    for (const fromPortal of pairs) {
-      const reason = unusablePortalPair(fromPortal)
-      if (reason !== undefined) {
-        unusable.push({profile: '', session: fromPortal.session, accountId: JSON.stringify(fromPortal.accountId), roleName: JSON.stringify(fromPortal.roleName), reason, next: 'Report it to your AWS administrator.'})
-        continue
-      }
-      usable.push({...fromPortal, accountName: portalValue(fromPortal.accountName) || fromPortal.accountId})
-    }
+    const {usable, unusable} = checkPortalPairs(pairs)
 
     const {named, kept} = namePairs({blocks, pairs: usable, targetNames, partial: input.session !== undefined, config, templateOf, planOf})
     // Names already written stay while their pair exists (scripts and source_profile chains use them).
@@ -111,14 +102,8 @@ export async function syncProfiles(input: SyncInput, deps: SyncDeps): Promise<Sy
     const {names, skipped, suffixed} = assignProfileNames(named, handWrittenProfileNames(text), written)
     const bySession = profilesBySession(named, names, kept, planOf, config)
 
-    let next = rewriteBlocks(text, {blocks, targets, targetNames, bySession, names, partial: input.session !== undefined, keylessCommand: input.keylessCommand})
-    // Remember the template and region given on the command line.
-    for (const plan of plans) {
-      const entries: Array<[string, string]> = []
-      if (template !== undefined && settingsOf(plan.session.name)[templateKey] !== template) entries.push([templateKey, template])
-      if (region !== undefined && settingsOf(plan.session.name)[regionKey] !== region) entries.push([regionKey, region])
-      if (entries.length > 0) next = upsertSection(next, `sso-session ${plan.session.name}`, entries)
-    }
+    const rewritten = rewriteBlocks(text, {blocks, targets, targetNames, bySession, names, partial: input.session !== undefined, keylessCommand: input.keylessCommand})
+    const next = rememberSettings(rewritten, plans, {template, region}, settingsOf)
 
     const result = summarize(text, next, {configFile: deps.paths.configFile, dryRun: Boolean(input.dryRun), plans, bySession, sources, skipped, suffixed})
     result.skipped.push(...unusable)
@@ -131,6 +116,38 @@ export async function syncProfiles(input: SyncInput, deps: SyncDeps): Promise<Sy
 
   if (input.dryRun) return write()
   return withConfigLock(deps.paths, write)
+}
+
+/** The portal's pairs keyless can write, with a printable account name, and those it cannot (reported as skipped). */
+function checkPortalPairs(pairs: AccountRolePair[]): {usable: AccountRolePair[]; unusable: SkippedPair[]} {
+  const unusable: SkippedPair[] = []
+  const usable: AccountRolePair[] = []
+  for (const fromPortal of pairs) {
+    const reason = unusablePortalPair(fromPortal)
+    if (reason !== undefined) {
+      unusable.push({profile: '', session: fromPortal.session, accountId: JSON.stringify(fromPortal.accountId), roleName: JSON.stringify(fromPortal.roleName), reason, next: 'Report it to your AWS administrator.'})
+      continue
+    }
+    usable.push({...fromPortal, accountName: portalValue(fromPortal.accountName) || fromPortal.accountId})
+  }
+  return {usable, unusable}
+}
+
+/** Remembers the template and region given on the command line in each synced sso-session section. */
+function rememberSettings(
+  text: string,
+  plans: SessionPlan[],
+  given: {template: string | undefined; region: string | undefined},
+  settingsOf: (session: string) => Record<string, string>,
+): string {
+  let next = text
+  for (const plan of plans) {
+    const entries: Array<[string, string]> = []
+    if (given.template !== undefined && settingsOf(plan.session.name)[templateKey] !== given.template) entries.push([templateKey, given.template])
+    if (given.region !== undefined && settingsOf(plan.session.name)[regionKey] !== given.region) entries.push([regionKey, given.region])
+    if (entries.length > 0) next = upsertSection(next, `sso-session ${plan.session.name}`, entries)
+  }
+  return next
 }
 
 /** One session being synced: its name template and the region its profiles get. */

@@ -3,9 +3,13 @@ import type {FakeClock} from '../helpers/fake-clock.js'
 
 export interface FakeAccount {
   accountId: string
-  accountName: string
+  /** Left out of the ListAccounts answer when undefined. */
+  accountName?: string
+  emailAddress?: string
   roles: string[]
 }
+
+type FakeCommand = 'ListAccounts' | 'ListAccountRoles'
 
 export interface FakePortalOptions {
   accounts: FakeAccount[]
@@ -16,9 +20,11 @@ export interface FakePortalOptions {
   fail500?: number
   /** Tokens the portal accepts (default: any). */
   validTokens?: Set<string>
+  /** An error to answer this request with (checked after the token, before throttling). */
+  fault?: (command: FakeCommand, input: {accountId?: string; nextToken?: string}) => Error | undefined
 }
 
-function awsError(name: string, status: number): Error {
+export function awsError(name: string, status: number): Error {
   return Object.assign(new Error(name), {name, $metadata: {httpStatusCode: status}, $fault: status >= 500 ? 'server' : 'client'})
 }
 
@@ -26,6 +32,11 @@ function awsError(name: string, status: number): Error {
 export function fakePortal(clock: FakeClock, options: FakePortalOptions) {
   const accepted: number[] = []
   const counts = {ListAccounts: 0, ListAccountRoles: 0, throttled: 0, unauthorized: 0, maxResults: new Set<number>()}
+  /** Requests being answered now, and the most seen at once, per command. */
+  const inFlight = {ListAccounts: 0, ListAccountRoles: 0}
+  const maxInFlight = {ListAccounts: 0, ListAccountRoles: 0}
+  /** [time, command] of every request, in the order they arrived. */
+  const log: Array<[number, FakeCommand]> = []
   let fail500 = options.fail500 ?? 0
   const page = <T>(list: T[], max: number, token?: string) => {
     const start = token ? Number(token) : 0
@@ -34,48 +45,63 @@ export function fakePortal(clock: FakeClock, options: FakePortalOptions) {
   }
   const client = {
     async send(command: unknown) {
-      await clock.sleep(options.latencyMs ?? 0)
-      if (command instanceof ListAccountsCommand) {
-        counts.ListAccounts++
-        const input = command.input
-        counts.maxResults.add(input.maxResults ?? 0)
-        if (options.validTokens && !options.validTokens.has(input.accessToken ?? '')) {
-          counts.unauthorized++
-          throw awsError('UnauthorizedException', 401)
-        }
-        const p = page(options.accounts, input.maxResults ?? 20, input.nextToken)
-        return {accountList: p.items.map((a) => ({accountId: a.accountId, accountName: a.accountName})), nextToken: p.next}
+      const name: FakeCommand = command instanceof ListAccountsCommand ? 'ListAccounts' : 'ListAccountRoles'
+      log.push([clock.now(), name])
+      inFlight[name]++
+      maxInFlight[name] = Math.max(maxInFlight[name], inFlight[name])
+      try {
+        return await answer(command)
+      } finally {
+        inFlight[name]--
       }
-      if (command instanceof ListAccountRolesCommand) {
-        counts.ListAccountRoles++
-        const input = command.input
-        counts.maxResults.add(input.maxResults ?? 0)
-        if (options.validTokens && !options.validTokens.has(input.accessToken ?? '')) {
-          counts.unauthorized++
-          throw awsError('UnauthorizedException', 401)
-        }
-        if (fail500 > 0) {
-          fail500--
-          throw awsError('InternalServerException', 500)
-        }
-        if (options.rolesPerSecond !== undefined) {
-          const now = clock.now()
-          while (accepted.length > 0 && now - accepted[0] >= 1000) accepted.shift()
-          if (accepted.length >= options.rolesPerSecond) {
-            counts.throttled++
-            throw awsError('TooManyRequestsException', 429)
-          }
-          accepted.push(now)
-        }
-        const account = options.accounts.find((a) => a.accountId === input.accountId)
-        if (!account) throw awsError('ResourceNotFoundException', 404)
-        const p = page(account.roles, input.maxResults ?? 20, input.nextToken)
-        return {roleList: p.items.map((roleName) => ({roleName, accountId: account.accountId})), nextToken: p.next}
-      }
-      throw new Error('fake portal: unexpected command')
     },
   }
-  return {client: client as unknown as SSOClient, counts}
+  async function answer(command: unknown) {
+    await clock.sleep(options.latencyMs ?? 0)
+    if (command instanceof ListAccountsCommand) {
+      counts.ListAccounts++
+      const input = command.input
+      counts.maxResults.add(input.maxResults ?? 0)
+      if (options.validTokens && !options.validTokens.has(input.accessToken ?? '')) {
+        counts.unauthorized++
+        throw awsError('UnauthorizedException', 401)
+      }
+      const fault = options.fault?.('ListAccounts', input)
+      if (fault) throw fault
+      const p = page(options.accounts, input.maxResults ?? 20, input.nextToken)
+      return {accountList: p.items.map((a) => ({accountId: a.accountId, accountName: a.accountName, emailAddress: a.emailAddress})), nextToken: p.next}
+    }
+    if (command instanceof ListAccountRolesCommand) {
+      counts.ListAccountRoles++
+      const input = command.input
+      counts.maxResults.add(input.maxResults ?? 0)
+      if (options.validTokens && !options.validTokens.has(input.accessToken ?? '')) {
+        counts.unauthorized++
+        throw awsError('UnauthorizedException', 401)
+      }
+      const fault = options.fault?.('ListAccountRoles', input)
+      if (fault) throw fault
+      if (fail500 > 0) {
+        fail500--
+        throw awsError('InternalServerException', 500)
+      }
+      if (options.rolesPerSecond !== undefined) {
+        const now = clock.now()
+        while (accepted.length > 0 && now - accepted[0] >= 1000) accepted.shift()
+        if (accepted.length >= options.rolesPerSecond) {
+          counts.throttled++
+          throw awsError('TooManyRequestsException', 429)
+        }
+        accepted.push(now)
+      }
+      const account = options.accounts.find((a) => a.accountId === input.accountId)
+      if (!account) throw awsError('ResourceNotFoundException', 404)
+      const p = page(account.roles, input.maxResults ?? 20, input.nextToken)
+      return {roleList: p.items.map((roleName) => ({roleName, accountId: account.accountId})), nextToken: p.next}
+    }
+    throw new Error('fake portal: unexpected command')
+  }
+  return {client: client as unknown as SSOClient, counts, inFlight, maxInFlight, log}
 }
 
 export function makeAccounts(count: number, roles: number): FakeAccount[] {
