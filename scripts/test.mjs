@@ -7,14 +7,14 @@
 // and runs under a private gnome-keyring when there is no session bus (scripts/with-keyring.mjs).
 // Unit tests run without a session bus, in one mocha process beside the e2e layer (alone, in
 // KEYLESS_TEST_JOBS workers). The e2e files run in mocha's parallel mode, KEYLESS_TEST_JOBS
-// (default 3) workers, longest first (durations of the last run); `*.serial.e2e.test.ts` files run
-// alone at the end. Each mocha process has its own HOME and
+// (default: one per core, at least 2) workers, longest first (durations of the last run);
+// `*.serial.e2e.test.ts` files run alone at the end. Each mocha process has its own HOME and
 // keychain service. The closing line `tests: N passed, N failed[, N skipped]` adds up mocha's own
 // run stats (scripts/stats-reporter.mjs).
 import {spawn, spawnSync} from 'node:child_process'
 import {randomBytes} from 'node:crypto'
 import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {availableParallelism, tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {needsPrivateKeyring, runWithPrivateKeyring} from './with-keyring.mjs'
@@ -46,7 +46,7 @@ if (e2e.length > 0 && needsPrivateKeyring()) {
 }
 
 function parseArgs(argv) {
-  const out = {layer: undefined, jobs: Number(process.env.KEYLESS_TEST_JOBS) || 3, paths: [], mochaArgs: []}
+  const out = {layer: undefined, jobs: Number(process.env.KEYLESS_TEST_JOBS) || Math.max(2, availableParallelism()), paths: [], mochaArgs: []}
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
     if (a === '--layer') out.layer = argv[++i]
