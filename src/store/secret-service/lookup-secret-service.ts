@@ -129,6 +129,9 @@ async function conversation(socket: Socket, uid: number, attributeSets: Array<Re
       signature: 'a{ss}', body: [Object.entries(attributes)],
     }),
   )
+  // Every reply is read before the answer is judged: gnome-keyring can abort when a client
+  // disconnects while a request of its is still queued (upstream #190, #196, #199).
+  await Promise.allSettled([hello, session, ...searches])
   await hello
   const sessionPath = (await session).body[1] as string
   const items: Array<string | undefined> = []
@@ -146,6 +149,7 @@ async function conversation(socket: Socket, uid: number, attributeSets: Array<Re
           signature: 'o', body: [sessionPath],
         }),
   )
+  await Promise.allSettled(secrets)
   const values: Array<string | undefined> = []
   for (const secret of secrets) {
     if (secret === undefined) {

@@ -3,8 +3,8 @@ import {createServer, type Server} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {expect} from 'chai'
-import {encodeMessage, MessageType} from '../../../src/store/secret-service/dbus-wire.js'
-import {lookupSecretService} from '../../../src/store/secret-service/lookup-secret-service.js'
+import {decodeMessages, encodeMessage, MessageType} from '../../../src/store/secret-service/dbus-wire.js'
+import {lookupSecretService, lookupSecretServiceItems} from '../../../src/store/secret-service/lookup-secret-service.js'
 
 // Against fake buses on Unix sockets; the real Secret Service is in lookup-secret-service.e2e.test.ts.
 const failure = (promise: Promise<unknown>) => promise.then(() => undefined, (e: Error) => e)
@@ -71,5 +71,57 @@ describe('lookupSecretService (failures)', () => {
       process.off('unhandledRejection', record)
     }
     expect(unhandled).to.deep.equal([])
+  })
+})
+
+describe('lookupSecretServiceItems (disconnecting)', () => {
+  it('reads every reply before it disconnects, also when an early answer already decides the outcome', async () => {
+    // gnome-keyring can abort when a client disconnects while a request of its is still queued
+    // (upstream #190, #196, #199). Here the first search answers "locked" at once and the second
+    // answers 150 ms later: the client must still be connected when that reply is sent.
+    const dir = await mkdtemp(join(tmpdir(), 'keyless-bus-'))
+    const path = join(dir, 'slow-second')
+    let lastReplyAt = 0
+    let closedAt = 0
+    const server = createServer((socket) => {
+      let authed = false
+      let buffer: Buffer = Buffer.alloc(0)
+      socket.on('close', () => (closedAt = Date.now()))
+      socket.on('data', (chunk) => {
+        if (!authed) {
+          if (chunk.includes('AUTH')) socket.write('OK 0123456789abcdef0123456789abcdef\r\n')
+          if (!chunk.includes('BEGIN')) return
+          authed = true
+          chunk = chunk.subarray(chunk.indexOf('BEGIN\r\n') + 7)
+        }
+        buffer = Buffer.concat([buffer, chunk])
+        const {messages, rest} = decodeMessages(buffer)
+        buffer = rest
+        for (const call of messages) {
+          const reply = (signature: string, body: unknown[]) =>
+            encodeMessage({type: MessageType.methodReturn, serial: 100 + call.serial, fields: [[5, {signature: 'u', value: call.serial}]], signature, body: body as never})
+          if (call.serial === 1) socket.write(reply('s', [':1.9']))
+          else if (call.serial === 2) socket.write(reply('vo', [{signature: 's', value: ''}, '/org/freedesktop/secrets/session/1']))
+          else if (call.serial === 3) socket.write(reply('aoao', [[], ['/org/freedesktop/secrets/collection/login/1']]))
+          else {
+            setTimeout(() => {
+              lastReplyAt = Date.now()
+              if (!socket.destroyed) socket.write(reply('aoao', [[], []]))
+            }, 150)
+          }
+        }
+      })
+    })
+    await new Promise<void>((resolve) => server.listen(path, resolve))
+    try {
+      const error = await failure(lookupSecretServiceItems({address: `unix:path=${path}`, attributeSets: [{service: 'a'}, {service: 'b'}], timeoutMs: 2000}))
+      expect(error?.message).to.equal('the item is locked or ambiguous')
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      expect(lastReplyAt, 'the second reply was sent').to.be.greaterThan(0)
+      expect(closedAt, 'disconnected only after the last reply').to.be.at.least(lastReplyAt)
+    } finally {
+      server.close()
+      await rm(dir, {recursive: true, force: true})
+    }
   })
 })
