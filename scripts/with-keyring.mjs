@@ -27,7 +27,7 @@ export function needsPrivateKeyring(env = process.env) {
 export function runWithPrivateKeyring(argv, {cwd} = {}) {
   const home = mkdtempSync(join(tmpdir(), 'keyless-keyring-home-'))
   const config = join(home, 'session-bus.conf')
-  writeFileSync(config, BUS_CONFIG)
+  writeFileSync(config, privateBusConfig('unix:tmpdir=/tmp'))
   const env = {...process.env, KEYLESS_PRIVATE_KEYRING: '1', KEYLESS_TEST_KEYRING: 'gnome-keyring', KEYLESS_TEST_KEYRING_HOME: home, HOME: home}
   for (const k of ['XDG_DATA_HOME', 'XDG_CONFIG_HOME', 'XDG_CACHE_HOME', 'XDG_RUNTIME_DIR']) delete env[k]
   const owned = 'dbus-send --session --print-reply --dest=org.freedesktop.DBus / org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null | grep -q "boolean true"'
@@ -49,13 +49,18 @@ export function runWithPrivateKeyring(argv, {cwd} = {}) {
   })
 }
 
-/** A session bus like the system's, without service directories: nothing is started on demand. */
-const BUS_CONFIG = `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+/**
+ * A private session bus's configuration, listening on `listen` (a D-Bus address such as
+ * `unix:tmpdir=/tmp`), without service directories: nothing is started on demand, only what the
+ * caller starts is on it. Also used by test/hot-path/dbus-fallback.e2e.test.ts.
+ */
+export function privateBusConfig(listen) {
+  return `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
 <busconfig>
   <type>session</type>
   <keep_umask/>
-  <listen>unix:tmpdir=/tmp</listen>
+  <listen>${listen}</listen>
   <auth>EXTERNAL</auth>
   <policy context="default">
     <allow send_destination="*" eavesdrop="true"/>
@@ -64,3 +69,4 @@ const BUS_CONFIG = `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Co
   </policy>
 </busconfig>
 `
+}

@@ -4,6 +4,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {createInterface} from 'node:readline'
 import {expect} from 'chai'
+import {privateBusConfig} from '../../scripts/with-keyring.mjs'
 import {createSandbox, type RunResult, type Sandbox} from '../helpers/sandbox.js'
 import {profilesConfig} from '../credentials/profiles-config.js'
 
@@ -14,24 +15,9 @@ import {profilesConfig} from '../credentials/profiles-config.js'
 // service activation, so nothing can start a keyring on it), a real gnome-keyring stopped with
 // SIGSTOP, and the built CLI as a subprocess.
 
-/** A private session bus that activates nothing: only what the test starts is on it. */
-const busConfig = (dir: string) => `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:dir=${dir}</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-`
-
 async function startBus(dir: string): Promise<{address: string; daemon: ChildProcess}> {
   const config = join(dir, 'bus.conf')
-  await writeFile(config, busConfig(dir))
+  await writeFile(config, privateBusConfig(`unix:dir=${dir}`))
   const daemon = spawn('dbus-daemon', [`--config-file=${config}`, '--nofork', '--print-address'], {stdio: ['ignore', 'pipe', 'ignore']})
   const address = await new Promise<string>((resolve, reject) => {
     daemon.once('error', reject)
