@@ -56,31 +56,28 @@ export function fakePortal(clock: FakeClock, options: FakePortalOptions) {
       }
     },
   }
+  /** What every request goes through first: counted, its token checked, an injected fault thrown. */
+  function admit(name: FakeCommand, input: {maxResults?: number; accessToken?: string; accountId?: string; nextToken?: string}) {
+    counts[name]++
+    counts.maxResults.add(input.maxResults ?? 0)
+    if (options.validTokens && !options.validTokens.has(input.accessToken ?? '')) {
+      counts.unauthorized++
+      throw awsError('UnauthorizedException', 401)
+    }
+    const fault = options.fault?.(name, input)
+    if (fault) throw fault
+  }
   async function answer(command: unknown) {
     await clock.sleep(options.latencyMs ?? 0)
     if (command instanceof ListAccountsCommand) {
-      counts.ListAccounts++
       const input = command.input
-      counts.maxResults.add(input.maxResults ?? 0)
-      if (options.validTokens && !options.validTokens.has(input.accessToken ?? '')) {
-        counts.unauthorized++
-        throw awsError('UnauthorizedException', 401)
-      }
-      const fault = options.fault?.('ListAccounts', input)
-      if (fault) throw fault
+      admit('ListAccounts', input)
       const p = page(options.accounts, input.maxResults ?? 20, input.nextToken)
       return {accountList: p.items.map((a) => ({accountId: a.accountId, accountName: a.accountName, emailAddress: a.emailAddress})), nextToken: p.next}
     }
     if (command instanceof ListAccountRolesCommand) {
-      counts.ListAccountRoles++
       const input = command.input
-      counts.maxResults.add(input.maxResults ?? 0)
-      if (options.validTokens && !options.validTokens.has(input.accessToken ?? '')) {
-        counts.unauthorized++
-        throw awsError('UnauthorizedException', 401)
-      }
-      const fault = options.fault?.('ListAccountRoles', input)
-      if (fault) throw fault
+      admit('ListAccountRoles', input)
       if (fail500 > 0) {
         fail500--
         throw awsError('InternalServerException', 500)
