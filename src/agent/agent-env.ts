@@ -4,7 +4,9 @@ import {resolveProfile} from '../config/resolve-profile.js'
 import {UsageError} from '../errors.js'
 import {staleVariables, type CredentialEndpoint} from '../credentials/credential-variables.js'
 import type {ConfirmGuardedDeps} from '../guard/confirm-guarded.js'
+import {accountIdOf} from '../guard/guard-policy.js'
 import {guardProfile} from '../guard/guard-profile.js'
+import {accountFacts} from '../portal/account-facts.js'
 import {grantToken} from './agent-keys.js'
 import {ensureAgent, type EnsureAgentDeps} from './ensure-agent.js'
 
@@ -56,7 +58,8 @@ export async function agentEnv(input: AgentEnvInput, deps: AgentEnvDeps): Promis
   if (profile.kind === 'static') {
     throw new UsageError(`Profile "${profile.name}" holds long-lived access keys; the agent serves SSO roles and role chains.`)
   }
-  const decision = await guardProfile(profile, config.ssoSessions, deps, {yes: input.yes, command: 'keyless agent env'})
+  const account = await accountFacts(accountIdOf(profile), config, {cacheDir: deps.paths.cacheDir, now: deps.now})
+  const decision = await guardProfile(profile, config.ssoSessions, deps, {yes: input.yes, command: 'keyless agent env', account})
   const set = endpointVariables(await agentEndpoint(profile.name, decision.guarded, deps))
   if (profile.region) set.push(['AWS_REGION', profile.region], ['AWS_DEFAULT_REGION', profile.region])
   set.push(['KEYLESS_PROFILE', profile.name])

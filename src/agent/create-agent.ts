@@ -8,7 +8,8 @@ import type {AwsCredentials} from '../credentials/credential-types.js'
 import {getCredentials} from '../credentials/get-credentials.js'
 import {reuseWindowMs} from '../credentials/stored-credentials.js'
 import {KeylessError} from '../errors.js'
-import {guardDecision, sessionNameOf} from '../guard/guard-policy.js'
+import {accountIdOf, guardDecision, sessionNameOf} from '../guard/guard-policy.js'
+import {accountFacts} from '../portal/account-facts.js'
 import type {TokenProvider} from '../sso/session-types.js'
 import {grantToken, type AgentKeys} from './agent-keys.js'
 
@@ -122,7 +123,9 @@ export function createAgent(keys: AgentKeys, deps: AgentDeps): Agent {
     if (profile.kind === 'static') {
       throw new KeylessError(`Profile "${name}" holds long-lived access keys; the agent serves SSO roles and role chains.`, {code: 'UsageError', exit: 2})
     }
-    const h: Held = {name, profile, session: sessionNameOf(profile), guarded: guardDecision(profile, cfg.ssoSessions).guarded, lastAsked: deps.now()}
+    // Guarded by account as `agent env` decides it: a production account needs the grant token.
+    const account = await accountFacts(accountIdOf(profile), cfg, {cacheDir: deps.paths.cacheDir, now: deps.now})
+    const h: Held = {name, profile, session: sessionNameOf(profile), guarded: guardDecision(profile, cfg.ssoSessions, account).guarded, lastAsked: deps.now()}
     held.set(name, h)
     return h
   }

@@ -3,7 +3,9 @@ import {resolveProfile} from '../config/resolve-profile.js'
 import type {CredentialDeps} from '../credentials/credential-deps.js'
 import {getCredentials} from '../credentials/get-credentials.js'
 import type {ConfirmGuardedDeps} from '../guard/confirm-guarded.js'
+import {accountIdOf} from '../guard/guard-policy.js'
 import {guardProfile} from '../guard/guard-profile.js'
+import {accountFacts} from '../portal/account-facts.js'
 import {formatCredentials, type ExportFormat} from './format-credentials.js'
 
 export interface ExportInput {
@@ -27,7 +29,8 @@ export interface ExportDeps extends CredentialDeps, Omit<ConfirmGuardedDeps, 'en
 export async function exportCredentials(input: ExportInput, deps: ExportDeps): Promise<string> {
   const config = await loadAwsConfig(deps.paths)
   const profile = resolveProfile(config, input.profile)
-  await guardProfile(profile, config.ssoSessions, deps, {yes: input.yes, command: 'keyless export'})
+  const account = await accountFacts(accountIdOf(profile), config, {cacheDir: deps.paths.cacheDir, now: deps.now})
+  await guardProfile(profile, config.ssoSessions, deps, {yes: input.yes, command: 'keyless export', account})
   const credentials = await getCredentials(profile, deps)
   const text = formatCredentials(credentials, input.format, profile.region)
   if (deps.stdoutIsTerminal) {

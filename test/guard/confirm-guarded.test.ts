@@ -69,9 +69,9 @@ describe('guard/confirm-guarded', () => {
     const profile = (name: string, settings: Record<string, string> = {}): ResolvedProfile => ({kind: 'sso', name, settings, session, accountId: '111122223333', roleName: 'R'})
     let asked = 0
     const deps = {stderr: output(), isInteractive: true, prompt: async () => (asked++, true)}
-    expect((await guardProfile(profile('dev'), {}, deps, {yes: false, command: 'keyless exec'})).environment).to.equal(undefined)
+    expect((await guardProfile(profile('dev'), {}, deps, {yes: false, command: 'keyless exec', account: undefined})).environment).to.equal(undefined)
     expect(asked).to.equal(0)
-    const decision = await guardProfile(profile('core', {keyless_environment: 'prod', keyless_account_name: 'core'}), {}, deps, {yes: false, command: 'keyless exec'})
+    const decision = await guardProfile(profile('core', {keyless_environment: 'prod', keyless_account_name: 'core'}), {}, deps, {yes: false, command: 'keyless exec', account: undefined})
     expect(asked).to.equal(1)
     expect(decision.environment).to.equal('prod')
     expect(decision.target.accountName).to.equal('core')

@@ -4,8 +4,8 @@ import {createSandbox, type Sandbox} from '../helpers/sandbox.js'
 
 const prodId = ids['workload-prod']
 
-describe('guard by account, exec and console (hardening #14 item 11)', () => {
-  describe('exec and console (built CLI, emulator)', function () {
+describe('guard by account, exec, console, export and agent env (hardening #14 item 11)', () => {
+  describe('exec, console, export and agent env (built CLI, emulator)', function () {
     this.timeout(180_000)
     let sb: Sandbox
     before(async () => {
@@ -33,6 +33,13 @@ describe('guard by account, exec and console (hardening #14 item 11)', () => {
         const consoleRefused = await sb.run(['console', profile, '--print'])
         expect(consoleRefused.code, consoleRefused.stderr).to.equal(2)
         expect(consoleRefused.stderr).to.include('--yes')
+        // export and agent env hand out credentials too: the same account, the same question.
+        for (const args of [['export', profile], ['agent', 'env', profile]]) {
+          const refusedToo = await sb.run(args)
+          expect(refusedToo.code, `${args.join(' ')}: ${refusedToo.stderr}`).to.equal(2)
+          expect(refusedToo.stderr).to.include('--yes')
+          expect(refusedToo.stdout).to.equal('')
+        }
       })
     }
 
