@@ -31,7 +31,11 @@ fail() { say "FAILED: $*"; exit 1; }
 # 1. Tools.
 if [ ! -x "$WINE" ] || ! command -v x86_64-w64-mingw32-gcc >/dev/null; then
   say "installing wine64 and gcc-mingw-w64-x86-64 (apt)"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q wine64 gcc-mingw-w64-x86-64 >/dev/null
+  SUDO=""
+  [ "$(id -u)" = 0 ] || SUDO="sudo"
+  # The package lists may never have been fetched: setup.sh refreshes them only when it installs.
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q wine64 gcc-mingw-w64-x86-64 >/dev/null
 fi
 
 # 2. Windows builds from the npm registry (npm pack checks their integrity).

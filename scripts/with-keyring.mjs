@@ -34,9 +34,10 @@ export function runWithPrivateKeyring(argv, {cwd} = {}) {
   const busUp = 'dbus-send --session --print-reply --dest=org.freedesktop.DBus / org.freedesktop.DBus.GetId >/dev/null 2>&1'
   // The newline on stdin is the (empty) password that creates and unlocks the login keyring.
   const inner = [
-    `( while ${busUp}; do`,
+    // At most 20 restarts, a moment apart: a daemon that cannot start at all is not retried forever.
+    `( n=0; while ${busUp} && [ $n -lt 20 ]; do`,
     `    printf '\n' | gnome-keyring-daemon --foreground --unlock --components=secrets >/dev/null 2>&1`,
-    `    ${busUp} && echo 'tests: gnome-keyring-daemon ended; restarting it, unlocked' >&2`,
+    `    n=$((n+1)); ${busUp} && echo 'tests: gnome-keyring-daemon ended; restarting it, unlocked' >&2; sleep 0.2`,
     '  done ) &',
     `i=0; until ${owned}; do i=$((i+1)); if [ $i -gt 200 ]; then echo 'tests: gnome-keyring did not start' >&2; exit 1; fi; sleep 0.05; done`,
     `exec ${argv.map(quote).join(' ')}`,
