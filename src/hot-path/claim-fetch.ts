@@ -28,14 +28,23 @@ const exists = (path: string) => {
   }
 }
 
-function holderAlive(claimPath: string): boolean {
-  let text: string
+/** How long a claim may go without its pid file (it is written right after the directory). */
+const unwrittenClaimMs = 2000
+
+function holderAlive(claimPath: string, now: number): boolean {
+  let text = ''
   try {
     text = readFileSync(join(claimPath, 'pid'), 'utf8')
   } catch {
-    return true // being written right now
+    // no pid file yet
   }
-  return text === '' || processAlive(Number(text))
+  if (text !== '') return processAlive(Number(text))
+  // Being written right now, or left by a process killed between the two steps.
+  try {
+    return now - statSync(claimPath).mtimeMs < unwrittenClaimMs
+  } catch {
+    return true
+  }
 }
 
 /**
@@ -62,7 +71,7 @@ export async function claimFetch(options: ClaimOptions): Promise<Claim> {
   const deadline = now() + options.timeoutMs
   for (;;) {
     const claimed = exists(options.claimPath)
-    if (claimed && !holderAlive(options.claimPath)) {
+    if (claimed && !holderAlive(options.claimPath, now())) {
       rmSync(options.claimPath, {recursive: true, force: true})
       return 'gave-up'
     }

@@ -1,4 +1,4 @@
-import {existsSync, mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync} from 'node:fs'
 import {mkdtemp, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -57,6 +57,19 @@ describe('claimFetch', () => {
   it('gives up on a claim whose process is gone, and removes it', async () => {
     mkdirSync(claimPath)
     writeFileSync(join(claimPath, 'pid'), '2147483646')
+    expect(await claimFetch(options())).to.equal('gave-up')
+    expect(existsSync(claimPath)).to.equal(false)
+  })
+
+  it('waits on a claim whose pid is not written yet, and gives up on one left without a pid (a kill between the two steps)', async () => {
+    clock = fakeClock(Date.now())
+    mkdirSync(claimPath)
+    // Just made: being written, so the holder counts as alive until the timeout.
+    expect(await claimFetch(options({timeoutMs: 50}))).to.equal('gave-up')
+    expect(existsSync(claimPath)).to.equal(true)
+    // Ten seconds old and still no pid: left behind, removed.
+    const old = new Date(clock.now() - 10_000)
+    utimesSync(claimPath, old, old)
     expect(await claimFetch(options())).to.equal('gave-up')
     expect(existsSync(claimPath)).to.equal(false)
   })
