@@ -63,7 +63,11 @@ export function cached(provider: CredentialProvider, options: CacheOptions): Cre
       try {
         fresh = await provider()
       } catch (error) {
-        if (error instanceof KeylessError) await options.failures?.write({at: now(), message: error.message, exit: error.exit, code: error.code, hint: error.hint})
+        // "Sign in first" is the holder's own limit (--no-login, the agent's quiet refresh), not the
+        // service's answer: a waiter that may open the browser signs in instead of failing with it.
+        if (error instanceof KeylessError && error.code !== 'LoginRequired') {
+          await options.failures?.write({at: now(), message: error.message, exit: error.exit, code: error.code, hint: error.hint})
+        }
         throw error
       }
       await options.failures?.clear()

@@ -1,5 +1,7 @@
 import {expect} from 'chai'
 import {cached} from '../../src/credentials/cached.js'
+import {KeylessError, LoginRequiredError} from '../../src/errors.js'
+import type {RecordedFailure} from '../../src/lock/failure-record.js'
 import {lockName} from '../../src/lock/lock-name.js'
 import type {AwsCredentials} from '../../src/credentials/credential-types.js'
 import {parseStoredCredentials, serializeCredentials} from '../../src/credentials/stored-credentials.js'
@@ -127,5 +129,26 @@ describe('cached', () => {
     const quiet: string[] = []
     await cached(counting(clock).provider, {store: createMemoryStore(), key: 'k', now: clock.now, lock: memoryLock(), warn: (m) => quiet.push(m)})()
     expect(quiet).to.deep.equal([])
+  })
+})
+
+describe('cached: failures shared with waiters', () => {
+  const recorder = () => {
+    const written: RecordedFailure[] = []
+    return {written, read: async () => written.at(-1), write: async (f: RecordedFailure) => void written.push(f), clear: async () => void (written.length = 0)}
+  }
+
+  it('records a failure of the service for the waiters, but not "sign in first" (the holder may not sign in; a waiter may)', async () => {
+    const clock = fakeClock(T0)
+    const failures = recorder()
+    const fail = (error: Error) => cached(async () => {
+      throw error
+    }, {store: createMemoryStore(), key: 'role/s/1/R', now: clock.now, lock: memoryLock(), failures})
+    const throttled = new KeylessError('The portal kept throttling.', {code: 'Throttled', exit: 6})
+    expect(await fail(throttled)().catch((e: unknown) => e)).to.equal(throttled)
+    expect(failures.written.map((f) => f.code)).to.deep.equal(['Throttled'])
+    const login = new LoginRequiredError('s')
+    expect(await fail(login)().catch((e: unknown) => e)).to.equal(login)
+    expect(failures.written.map((f) => f.code)).to.deep.equal(['Throttled'])
   })
 })
