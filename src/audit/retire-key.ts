@@ -7,6 +7,7 @@ import {defaultCheckRegion} from './check-keys.js'
 import {fixKeys, type FixDeps} from './fix-keys.js'
 import {keyOwner, profileSigning, type KeyOwner} from './key-owner.js'
 import {maskKeyId} from '../util/mask-key-id.js'
+import {decodeAuditItem} from './audit-record.js'
 import {restoreKeys} from './restore-keys.js'
 import {scanMachine} from './scan-machine.js'
 
@@ -128,7 +129,8 @@ export async function retireKey(input: RetireInput, deps: RetireDeps): Promise<R
   const owner = await keyOwner({key: located, ...(input.via ? {via: input.via} : {})}, deps)
   deps.stderr.write(`${describeOwner(owner, deps.now())}\n`)
 
-  if (owner.status === 'Active') {
+  // Asked for every key step 2 would deactivate: Active, and Unknown (not in the list IAM gave).
+  if (owner.status !== 'Inactive') {
     const lastUse = owner.lastUsed ? deps.now() - Date.parse(owner.lastUsed.date) : Number.POSITIVE_INFINITY
     // keyless's own GetSessionToken for a kept key is not "something else".
     const keylessUse = !located.inFiles && located.stored !== undefined && owner.lastUsed?.service === 'sts'
@@ -152,6 +154,12 @@ export async function retireKey(input: RetireInput, deps: RetireDeps): Promise<R
 
   // 1. The store first: --reactivate needs the key, and a retire killed later can be finished.
   const storeKey = storeKeys.userKey(input.profile)
+  if (located.stored && located.stored.accessKeyId !== located.accessKeyId && !located.stored.retiredAt) {
+    throw new UsageError(
+      `Profile "${input.profile}" has key ${owner.keyId} in its files but keyless keeps another key of it (${maskKeyId(located.stored.accessKeyId)}) in use; retiring would overwrite that one. Nothing was changed.`,
+      'Decide which key the profile keeps, and remove the other (from the files, or retire it in IAM) first.',
+    )
+  }
   const item: UserKeyItem = located.stored ?? {version: 1, accessKeyId: located.accessKeyId, secretAccessKey: located.secretAccessKey, profile: input.profile, storedAt: new Date(deps.now()).toISOString()}
   if (!located.stored || located.stored.accessKeyId !== located.accessKeyId) {
     await deps.store.set(storeKey, encodeUserKey({...item, accessKeyId: located.accessKeyId, secretAccessKey: located.secretAccessKey}))
@@ -196,7 +204,11 @@ export async function reactivateKey(input: {profile: string; via?: string}, deps
   }
   if (owner.status !== 'Active') await updateStatus(owner, stored.accessKeyId, 'Active', {via: owner.via}, deps)
   const provenAlive = await waitFor('alive', stored, deps)
-  const restored = (await deps.store.get(storeKeys.audit(input.profile))) === undefined ? undefined : await restoreKeys({profiles: [input.profile]}, deps)
+  // The lines go back only when the retire moved them out of the files; a --keep profile's key
+  // stays in the store, served as before (restoring would undo --keep and put the key back on disk).
+  const audit = await deps.store.get(storeKeys.audit(input.profile))
+  const kept = audit !== undefined && decodeAuditItem(audit, storeKeys.audit(input.profile)).records.at(-1)?.keptAs !== undefined
+  const restored = audit === undefined || kept ? undefined : await restoreKeys({profiles: [input.profile]}, deps)
   const restoredFiles = restored?.restored.flatMap((r) => r.files.map((f) => f.file)) ?? []
   // Back in the files: the store copy goes. A key kept for a --keep profile stays (and is served again).
   if (restoredFiles.length > 0) await deps.store.delete(storeKeys.userKey(input.profile))
@@ -216,16 +228,17 @@ export async function deleteKey(input: {profile: string; via?: string; yes: bool
   if (!stored) throw new UsageError(`No retired key for profile "${input.profile}" in the secret store.`, 'Retire it first: `keyless audit --retire --profile ' + input.profile + '`.')
   const owner = await keyOwner({key: stored, ...(input.via ? {via: input.via} : {})}, deps)
   deps.stderr.write(`${describeOwner(owner, deps.now())}\n`)
-  if (owner.status === 'Active') {
-    throw new UsageError(`Key ${owner.keyId} is still active; --delete only deletes a retired (inactive) key.`, `Run \`keyless audit --retire --profile ${input.profile}\` first.`)
+  if (owner.status !== 'Inactive') {
+    const state = owner.status === 'Active' ? 'still active' : 'not known to be inactive'
+    throw new UsageError(`Key ${owner.keyId} is ${state}; --delete only deletes a retired (inactive) key.`, `Run \`keyless audit --retire --profile ${input.profile}\` first.`)
   }
+  if (!owner.via) throw new UsageError(`An inactive key cannot delete itself, and no keyless profile covers account ${owner.account}.`, 'Pass --via with an AdministratorAccess profile of that account.')
   if (!input.yes) {
     if (!deps.isInteractive || !deps.askTyped) throw new UsageError('--delete deletes a key in IAM for good and there is no terminal to ask on.', 'Pass --yes.')
     if (!(await deps.askTyped(`Delete key ${owner.keyId} of ${owner.userName} for good? Type "delete":`, 'delete'))) {
       throw new KeylessError('Not confirmed; nothing was changed.', {code: 'Interrupted', exit: 130})
     }
   }
-  if (!owner.via) throw new UsageError(`An inactive key cannot delete itself, and no keyless profile covers account ${owner.account}.`, 'Pass --via with an AdministratorAccess profile of that account.')
   const {DeleteAccessKeyCommand} = await import('@aws-sdk/client-iam')
   const iam = await deps.clients.iam(await profileSigning(owner.via, deps))
   try {

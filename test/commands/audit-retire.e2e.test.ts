@@ -69,6 +69,25 @@ describe('audit --check / --retire / --reactivate / --delete against IAM (built 
     expect(text.stdout + text.stderr).to.not.include(key.secretAccessKey)
   })
 
+  it('a --keep profile: --retire then --reactivate keeps the key in the store (no line goes back into the files)', async () => {
+    const fix = await sb.run(['audit', '--fix', '--keep', '--yes', '--profile', 'legacy-admin'], {env: {KEYLESS_BIN}})
+    expect(fix.code, fix.stderr).to.equal(0)
+    const keptFiles = await readFile(sb.credentialsFile, 'utf8')
+    expect(keptFiles).to.not.include(key.accessKeyId)
+    const retire = await sb.run(['audit', '--retire', '--profile', 'legacy-admin', '--yes', '--force'])
+    expect(retire.code, retire.stderr).to.equal(0)
+    expect(emulator.iamUser(dev.accountId, dev.userName)!.keys[0].status).to.equal('Inactive')
+    const back = await sb.run(['audit', '--reactivate', '--profile', 'legacy-admin'])
+    expect(back.code, back.stderr).to.equal(0)
+    expect(emulator.iamUser(dev.accountId, dev.userName)!.keys[0].status).to.equal('Active')
+    expect(await readFile(sb.credentialsFile, 'utf8')).to.equal(keptFiles)
+    expect(grepTree(sb.home, [key.secretAccessKey])).to.deep.equal([])
+    // Still served from the store, as --keep set it up.
+    const served = await sb.run(['credential-process', '--profile', 'legacy-admin'])
+    expect(served.code, served.stderr).to.equal(0)
+    expect(JSON.parse(served.stdout).AccessKeyId).to.match(/^ASIA/)
+  })
+
   it('--retire: deactivated, proven dead, files clean, kept in the store; --reactivate brings it back; --retire again and --delete remove it from IAM', async () => {
     const retire = await sb.run(['audit', '--retire', '--profile', 'legacy-admin', '--yes', '--json'])
     expect(retire.code, retire.stderr).to.equal(0)
