@@ -2,6 +2,7 @@ import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
 import {flowFlag, flowOf, noLoginFlag} from '../cli/shared-flags.js'
 import {openConsole, type ConsoleResult} from '../console/open-console.js'
+import {callBudgetMs} from '../util/aws-clients.js'
 
 export default class Console extends BaseCommand {
   static override summary = 'Open the AWS console signed in as a profile\'s role (or print the sign-in URL).'
@@ -37,7 +38,8 @@ The console session lasts --duration for Identity Center roles; for role chains 
     return openConsole(
       {profile: args.profile, print: flags.print, region: flags.region, destination: flags.destination, durationSeconds: flags.duration, yes: flags.yes},
       // With --json the URL is in the JSON result, not on a line of its own.
-      {...deps, fetch, stdout: {write: (text) => void (this.jsonEnabled() || deps.stdout.write(text)), isTTY: deps.stdout.isTTY}},
+      // The sign-in token call is bounded like every AWS SDK call.
+      {...deps, fetch: (url, init) => fetch(url, {...init, signal: AbortSignal.timeout(deps.clients.callBudgetMs ?? callBudgetMs())}), stdout: {write: (text) => void (this.jsonEnabled() || deps.stdout.write(text)), isTTY: deps.stdout.isTTY}},
     )
   }
 }

@@ -1,7 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 import {rotateKey, type RotateResult} from '../audit/rotate-key.js'
 import {BaseCommand} from '../cli/base-command.js'
-import {createAppDeps} from '../cli/command-deps.js'
 import {askOnTerminal} from '../guard/ask-on-terminal.js'
 
 export default class Rotate extends BaseCommand {
@@ -26,7 +25,7 @@ export default class Rotate extends BaseCommand {
 
   async run(): Promise<RotateResult> {
     const {args, flags} = await this.parse(Rotate)
-    const deps = await createAppDeps({noLogin: true})
+    const deps = await this.deps({noLogin: true})
     const result = await rotateKey({profile: args.profile, yes: flags.yes, ...(flags.via ? {via: flags.via} : {})}, {...deps, askTyped: askOnTerminal})
     this.log(`Rotated ${result.profile}: new key ${result.newKeyId} proven working and stored; old key ${result.oldKeyId} deactivated, proven dead and deleted.`)
     return result
