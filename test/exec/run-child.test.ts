@@ -69,9 +69,11 @@ describe('runChild', () => {
     // marker appears in that time and the order is caught.
     const marker = join(dir, 'started')
     let sawChildBeforeListening = false
+    let registrations = 0
     const source = signals()
     const on = source.on
     source.on = (s: NodeJS.Signals, l: () => void) => {
+      registrations++
       const until = Date.now() + 400
       while (!sawChildBeforeListening && Date.now() < until) {
         sawChildBeforeListening = existsSync(marker)
@@ -81,6 +83,7 @@ describe('runChild', () => {
     }
     const running = runChild({command: 'sh', args: ['-c', `: > ${marker}; exit 0`], env: {PATH: process.env.PATH}, forward: ['SIGTERM']}, source)
     expect(await running).to.equal(0)
+    expect(registrations, 'the listener went through the patched on()').to.equal(1)
     expect(sawChildBeforeListening).to.equal(false)
   })
 
