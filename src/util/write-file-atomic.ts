@@ -1,6 +1,6 @@
 import {randomBytes} from 'node:crypto'
 import type {Stats} from 'node:fs'
-import {chmod, copyFile, lstat, mkdir, open, readdir, readlink, realpath, rename, stat, unlink, type FileHandle} from 'node:fs/promises'
+import {chmod, chown, copyFile, lstat, mkdir, open, readdir, readlink, realpath, rename, stat, unlink, type FileHandle} from 'node:fs/promises'
 import {basename, dirname, join, resolve} from 'node:path'
 import {KeylessError} from '../errors.js'
 import {processAlive} from './process-alive.js'
@@ -163,6 +163,9 @@ async function writeBackup(target: string, backup: string, previous: Stats): Pro
   const backupTemp = tempName(dirname(backup), backup)
   try {
     await copyFile(target, backupTemp)
+    // The file's owner keeps the backup too (root editing a user's config); best effort, as the
+    // backup is the user's copy, not the file itself. chown first: it may clear mode bits.
+    await chown(backupTemp, previous.uid, previous.gid).catch(() => undefined)
     await chmod(backupTemp, previous.mode & 0o7777)
     await syncFile(backupTemp)
     await rename(backupTemp, backup)

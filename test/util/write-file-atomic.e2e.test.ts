@@ -186,6 +186,8 @@ describe('writeFileAtomic', () => {
     const after = statSync(aws.configFile)
     expect([after.uid, after.gid, after.mode & 0o777]).to.deep.equal([1000, 1000, 0o640])
     expect(readFileSync(aws.configFile, 'utf8')).to.equal('new\n')
+    const backup = statSync(backupPath(aws.configFile))
+    expect([backup.uid, backup.gid, backup.mode & 0o777], 'the backup is the user\'s too').to.deep.equal([1000, 1000, 0o640])
   })
 
   it('refuses, with nothing written, when the owner cannot be kept (a user writing a root-owned file)', async function () {
