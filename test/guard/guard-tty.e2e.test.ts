@@ -42,6 +42,7 @@ describe('guardrails in a real terminal (tmux, bash, keyless switch)', function 
     const env: NodeJS.ProcessEnv = {...sandbox.env, KEYLESS_BIN: keyless, TERM: 'xterm-256color', ...extraEnv}
     for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k]
     const t = startTmux(tmuxDir, 'bash --norc --noprofile', {...env, HISTFILE: '/dev/null'})
+    term = t // closed by afterEach even when a wait below times out
     await t.waitFor(/[$#]\s*$/m)
     t.send(`eval "$(${keyless} shell-init bash)"; PS1='$(keyless_prompt)> '`, 'Enter')
     await t.waitFor(/^>\s*$/m)
