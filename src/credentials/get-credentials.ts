@@ -129,26 +129,29 @@ function mfaSessionSource(profile: Extract<ResolvedProfile, {kind: 'chain'}>, de
 /**
  * How long the holder of a credential lock can take, and how long a waiter waits. The rule: a
  * waiter waits as long as the holder could take, and no longer. A holder that may sign in (in a
- * browser) can take SIGN_IN_LOCK_TIMEOUT_MS; one that cannot only makes bounded network calls —
- * per SSO hop a refresh, GetRoleCredentials, and after a 401 a second refresh and
- * GetRoleCredentials (4 calls); per role-chain hop one AssumeRole — each at most one call budget
- * (connect and request timeouts times attempts, plus backoff). The holder records its bound in the
- * lock; a waiter's own timeout (the sign-in bound plus the calls) is the fallback for an old holder.
+ * browser) or ask for an MFA code (a person typing, or mfa_process) can take
+ * SIGN_IN_LOCK_TIMEOUT_MS; beyond that it only makes bounded network calls — per SSO hop a
+ * refresh, GetRoleCredentials, and after a 401 a second refresh and GetRoleCredentials (4 calls);
+ * per role-chain hop one AssumeRole; per stored key one GetSessionToken — each at most one call
+ * budget (connect and request timeouts times attempts, plus backoff). The holder records its bound
+ * in the lock; a waiter's own timeout (the sign-in bound plus the calls) is the fallback for an old
+ * holder.
  */
-function credentialLockTimes(profile: ResolvedProfile, deps: CredentialDeps): {timeoutMs: number; holdMs: number} {
+export function credentialLockTimes(profile: ResolvedProfile, deps: CredentialDeps): {timeoutMs: number; holdMs: number} {
   const calls = countCalls(profile)
   const networkMs = calls.total * (deps.clients.callBudgetMs ?? callBudgetMs())
-  const signIn = calls.sso > 0 && deps.tokens.mayLogIn !== false ? SIGN_IN_LOCK_TIMEOUT_MS : 0
-  return {timeoutMs: SIGN_IN_LOCK_TIMEOUT_MS + networkMs, holdMs: signIn + networkMs}
+  const person = (calls.sso > 0 && deps.tokens.mayLogIn !== false) || calls.mfa > 0 ? SIGN_IN_LOCK_TIMEOUT_MS : 0
+  return {timeoutMs: SIGN_IN_LOCK_TIMEOUT_MS + networkMs, holdMs: person + networkMs}
 }
 
-function countCalls(profile: ResolvedProfile): {total: number; sso: number} {
-  if (profile.kind === 'sso') return {total: 4, sso: 1}
+function countCalls(profile: ResolvedProfile): {total: number; sso: number; mfa: number} {
+  if (profile.kind === 'sso') return {total: 4, sso: 1, mfa: 0}
+  if (profile.kind === 'stored-key') return {total: 1, sso: 0, mfa: profile.mfaSerial ? 1 : 0}
   if (profile.kind === 'chain') {
     const inner = countCalls(profile.source)
-    return {total: inner.total + 1, sso: inner.sso}
+    return {total: inner.total + 1, sso: inner.sso, mfa: inner.mfa + (profile.mfaSerial ? 1 : 0)}
   }
-  return {total: 0, sso: 0}
+  return {total: 0, sso: 0, mfa: 0}
 }
 
 function regionOf(profile: ResolvedProfile): string | undefined {

@@ -1,6 +1,8 @@
 import {expect} from 'chai'
 import {AccessDeniedError, ExitCode, KeylessError, LoginRequiredError, UsageError} from '../../src/errors.js'
-import {getCredentials} from '../../src/credentials/get-credentials.js'
+import {credentialLockTimes, getCredentials} from '../../src/credentials/get-credentials.js'
+import type {StoredKeyProfile} from '../../src/config/profile-types.js'
+import {SIGN_IN_LOCK_TIMEOUT_MS} from '../../src/sso/token-provider.js'
 import {credentialKey} from '../../src/credentials/credential-key.js'
 import {credentialSpec} from '../../src/credentials/credential-spec.js'
 import {parseStoredCredentials} from '../../src/credentials/stored-credentials.js'
@@ -185,5 +187,21 @@ describe('getCredentials', () => {
     const error = await rejection(getCredentials(staticProfile(), deps))
     expect(error).to.be.instanceOf(UsageError)
     expect(error.message).to.include('long-lived access keys')
+  })
+})
+
+describe('credentialLockTimes: a waiter waits as long as the holder can take', () => {
+  const budget = 1000
+  const deps = (mayLogIn: boolean) => ({clients: {callBudgetMs: budget}, tokens: {mayLogIn}}) as unknown as Parameters<typeof credentialLockTimes>[1]
+  const stored = (mfaSerial?: string): StoredKeyProfile => ({kind: 'stored-key', name: 'kept', settings: {}, keyName: 'kept', ...(mfaSerial ? {mfaSerial} : {})})
+  const serial = 'arn:aws:iam::111111111111:mfa/dev'
+
+  it('counts the calls of each hop, and the time of a person when one may be asked (sign-in or MFA code)', () => {
+    expect(credentialLockTimes(ssoProfile(), deps(false)).holdMs).to.equal(4 * budget)
+    expect(credentialLockTimes(ssoProfile(), deps(true)).holdMs).to.equal(SIGN_IN_LOCK_TIMEOUT_MS + 4 * budget)
+    expect(credentialLockTimes(stored(), deps(false)).holdMs, 'one GetSessionToken').to.equal(budget)
+    expect(credentialLockTimes(stored(serial), deps(false)).holdMs, 'a code typed on the terminal').to.equal(SIGN_IN_LOCK_TIMEOUT_MS + budget)
+    expect(credentialLockTimes(chainProfile(stored(), {mfaSerial: serial}), deps(false)).holdMs).to.equal(SIGN_IN_LOCK_TIMEOUT_MS + 2 * budget)
+    expect(credentialLockTimes(chainProfile(ssoProfile()), deps(false)).holdMs).to.equal(5 * budget)
   })
 })
