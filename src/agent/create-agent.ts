@@ -95,9 +95,16 @@ export function createAgent(keys: AgentKeys, deps: AgentDeps): Agent {
     )
     return parts.join('|')
   }
+  // One look at a time: requests arriving together share it (each loading the config on its own
+  // would find the others' result and take it for a change, forgetting what they just fetched).
+  let checking: Promise<AwsConfig> | undefined
   const currentConfig = async (): Promise<AwsConfig> => {
     // Looked at once a second at most: under load, a stat per request would queue up.
     if (config && deps.now() - config.checkedAt < configCheckMs) return config.value
+    checking ??= checkConfig().finally(() => (checking = undefined))
+    return checking
+  }
+  const checkConfig = async (): Promise<AwsConfig> => {
     const checkedAt = deps.now()
     const now = await version()
     if (config?.version === now) {

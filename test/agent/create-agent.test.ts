@@ -154,4 +154,13 @@ describe('createAgent (domain: fake clock, fake clients, a scheduler driven by h
     expect(after.headers).to.deep.equal({'x-keyless-source': 'fetch'})
     expect(f.clients.sent.at(-1)?.input.accountId).to.equal('333333333333')
   })
+
+  it('a first burst of requests reads the config once: no false "config changed", one fetch, everyone answered', async () => {
+    const {agent, logged, roleCalls} = setup()
+    const answers = await Promise.all(Array.from({length: 10}, () => agent.credentials('dev', keys.client)))
+    expect(answers.map((a) => a.status)).to.deep.equal(Array.from({length: 10}, () => 200))
+    expect(logged.filter((line) => line.includes('config changed'))).to.deep.equal([])
+    expect(roleCalls()).to.equal(1)
+    expect((await agent.credentials('dev', keys.client)).headers).to.deep.equal({'x-keyless-source': 'memory'})
+  })
 })
