@@ -28,13 +28,13 @@ export interface AgentEnv {
 
 /**
  * The two variables that point an AWS SDK or CLI at the agent for one profile, starting the agent
- * when it is not running. A guarded profile gets its own grant token (which only this function hands
- * out, after the guard's confirmation); any other profile the agent's client token. The caller has
- * confirmed a guarded profile already (`guarded` says so).
+ * when it is not running. `scoped`: the profile's own grant token, good for that profile only
+ * (which only this function hands out, after the guard's confirmation of a guarded profile, and
+ * which exec always uses); else the agent's client token (a shell that switches between profiles).
  */
-export async function agentEndpoint(name: string, guarded: boolean, deps: EnsureAgentDeps): Promise<CredentialEndpoint> {
+export async function agentEndpoint(name: string, scoped: boolean, deps: EnsureAgentDeps): Promise<CredentialEndpoint> {
   const agent = await ensureAgent(deps)
-  return {url: `${agent.url}/v1/credentials/${encodeURIComponent(name)}`, token: guarded ? grantToken(agent.keys, name) : agent.keys.client}
+  return {url: `${agent.url}/v1/credentials/${encodeURIComponent(name)}`, token: scoped ? grantToken(agent.keys, name) : agent.keys.client}
 }
 
 /** The endpoint as the two variables the SDKs read. */

@@ -48,10 +48,10 @@ Inside another keyless exec (KEYLESS_PROFILE is set) it refuses, unless --force.
         ...deps,
         signals: process,
         forwardInterrupt: !process.stdin.isTTY,
-        agentEndpoint: async (name, guarded, start) => {
+        agentEndpoint: async (name, scoped, start) => {
           if (!start && !(await findAgent(deps))) return undefined
           const noLogin = flags['no-login'] || deps.env.KEYLESS_NO_LOGIN === '1' || deps.env.KEYLESS_NO_LOGIN === 'true'
-          return agentEndpoint(name, guarded, {...deps, spawnAgent: () => spawnAgent({node: process.execPath, script: process.argv[1], env: deps.env, noLogin})})
+          return agentEndpoint(name, scoped, {...deps, spawnAgent: () => spawnAgent({node: process.execPath, script: process.argv[1], env: deps.env, noLogin})})
         },
       },
     )

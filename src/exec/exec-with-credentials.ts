@@ -39,7 +39,7 @@ export interface ExecDeps extends CredentialDeps, Omit<ConfirmGuardedDeps, 'env'
    * The keyless agent's endpoint for a profile (`guarded`: already confirmed here): started when
    * `start`, else undefined when no agent runs.
    */
-  agentEndpoint?: (profileName: string, guarded: boolean, start: boolean) => Promise<CredentialEndpoint | undefined>
+  agentEndpoint?: (profileName: string, scoped: boolean, start: boolean) => Promise<CredentialEndpoint | undefined>
 }
 
 /**
@@ -79,7 +79,9 @@ export async function execWithCredentials(input: ExecInput, deps: ExecDeps): Pro
 
   // Fetch once first, so a login or an access error shows before the command starts.
   await getCredentials(profile, deps)
-  const viaAgent = await deps.agentEndpoint?.(profile.name, guard.guarded, input.agent === true)
+  // The child gets this profile's own grant token, guarded or not: the agent's client token would
+  // open every other unguarded profile to it, and outlive the exec.
+  const viaAgent = await deps.agentEndpoint?.(profile.name, true, input.agent === true)
   if (viaAgent) return runChild({command, args, env: buildExecEnv({...base, endpoint: viaAgent}), ...signals}, deps.signals)
   const server = await startCredentialServer(credentialProvider(profile, deps), {
     warn: (message) => deps.stderr.write(`keyless: ${message}\n`),

@@ -256,10 +256,13 @@ console.log(out.Arn)`
   })
 
   it('exec --server uses the running agent (guarded: the grant after --yes); a script inside gets verified credentials', async () => {
-    const script = `printf '%s\\n' "$AWS_CONTAINER_CREDENTIALS_FULL_URI"; /usr/bin/aws sts get-caller-identity --endpoint-url ${sb.emulator.url} --query Arn --output text`
+    const script = `printf '%s\\n' "$AWS_CONTAINER_CREDENTIALS_FULL_URI"; /usr/bin/aws sts get-caller-identity --endpoint-url ${sb.emulator.url} --query Arn --output text; printf '%s\\n' "$AWS_CONTAINER_AUTHORIZATION_TOKEN"`
     const result = await sb.run(['exec', '--server', 'dev', '--', 'sh', '-c', script])
     expect(result.code, result.stderr).to.equal(0)
-    const [uri, arn] = result.stdout.trim().split('\n')
+    const [uri, arn, token] = result.stdout.trim().split('\n')
+    // The child's token is for dev only: not the agent's client token, and no other profile with it.
+    expect(token).to.not.equal((await keys()).client)
+    expect((await get(uri.replace(/dev$/, 'shared-ro'), {authorization: token})).status).to.equal(403)
     const port = (await state()).port
     expect(uri).to.equal(`http://127.0.0.1:${port}/v1/credentials/dev`)
     expect(arn).to.match(new RegExp(`^arn:aws:sts::${ids['workload-dev']}:assumed-role/AWSReservedSSO_ReadOnlyAccess`))
