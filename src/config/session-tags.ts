@@ -12,8 +12,8 @@ const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u
 /** STS: SourceIdentity is 2–64 characters of [\w+=,.@-]. */
 const SOURCE_IDENTITY = /^[\w+=,.@-]{2,64}$/
 
-// The credential-process fast path (credentials/fast-credential-spec.ts) repeats these rules without
-// importing this file; test/credentials/fast-credential-spec.test.ts holds the two together.
+// The credential-process fast path (hot-path/fast-credential-spec.ts) repeats these rules without
+// importing this file; test/hot-path/fast-credential-spec.test.ts holds the two together.
 
 /** `key1=value1,key2=value2` (blank items skipped, spaces around keys and values trimmed), or why not. */
 export function parseSessionTags(text: string): SessionTag[] | {error: string} {

@@ -38,7 +38,7 @@ export interface NetworkBounds {
 
 /**
  * The defaults. An endpoint that accepts and never answers (a stalled proxy, a black-holed route)
- * fails an attempt after 6 s, a call after 5 attempts: about 35 s with the backoff, well under a
+ * fails an attempt after 6 s, a call after 5 attempts: about 45 s with the backoff (callBudgetMs), under a
  * minute (the AWS CLI waits 60 s to connect and 60 s to read, per attempt). Real AWS answers these
  * APIs in well under a second.
  */
