@@ -226,7 +226,8 @@ console.log(out.Arn)`
     }
     // 15 s with 10 s of slack: refreshed at least once in the background.
     expect(seen.size).to.be.greaterThan(1)
-    expect(sb.emulator.count('GetRoleCredentials', key)).to.equal(seen.size)
+    // Every fetch was served, except at most one background refresh that landed after the last request.
+    expect(sb.emulator.count('GetRoleCredentials', key)).to.be.within(seen.size, seen.size + 1)
     const status = JSON.parse((await sb.run(['agent', 'status', '--json'])).stdout) as {counters: {refreshed: number}}
     expect(status.counters.refreshed).to.be.greaterThan(0)
   })
