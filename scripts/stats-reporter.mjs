@@ -1,5 +1,5 @@
 // mocha's spec reporter, plus mocha's own run statistics (runner.stats: passes, failures, pending,
-// tests, duration) written as JSON to the file given by `--reporter-option statsFile=PATH`.
+// tests, duration; the titles of retried tests) written as JSON to the file given by `--reporter-option statsFile=PATH`.
 // scripts/test.mjs adds these up across its mocha processes for the closing `tests: …` line.
 // `--reporter-option color=1` colors the report without mocha's --color flag, which would also
 // make every in-process library (oclif's messages…) print colors the real CLI would not.
@@ -18,6 +18,12 @@ export default class StatsReporter extends Mocha.reporters.Spec {
       const path = test.file && relative(process.cwd(), test.file)
       if (path) files[path] = (files[path] ?? 0) + (test.duration ?? 0)
     })
-    if (file) runner.once('end', () => writeFileSync(file, JSON.stringify({...runner.stats, files})))
+    // A test retried (scripts/test.mjs retries e2e tests once) is said, with why it failed first.
+    const retried = []
+    runner.on('retry', (test, error) => {
+      retried.push(test.fullTitle())
+      Mocha.reporters.Base.consoleLog(`  retrying: ${test.fullTitle()} (${String(error?.message ?? error).split('\n')[0]})`)
+    })
+    if (file) runner.once('end', () => writeFileSync(file, JSON.stringify({...runner.stats, files, retried})))
   }
 }
